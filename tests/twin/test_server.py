@@ -1,0 +1,55 @@
+"""The control plane itself: the version check, the port check, the request log."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from twin import server
+
+
+def test_refuses_another_moto_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    import moto
+
+    monkeypatch.setattr(moto, "__version__", "5.1.0")
+    with pytest.raises(server.TwinStartError, match=r"written for moto 5\.2\.5, but moto 5\.1\.0 is installed"):
+        server.check_moto_version()
+
+
+def test_refuses_a_taken_port() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        port = holder.getsockname()[1]
+        with pytest.raises(server.TwinStartError, match=rf"port {port} on 127\.0\.0\.1 is taken"):
+            server.check_port_free(port)
+
+
+def test_request_log_counts_actions_and_mutations(aws) -> None:
+    rds = aws("rds")
+    rds.describe_db_clusters()
+    rds.create_db_subnet_group(
+        DBSubnetGroupName="logged", DBSubnetGroupDescription="d", SubnetIds=_subnets(aws)
+    )
+    ec2_calls = 2  # the two CreateSubnet calls of _subnets, plus CreateVpc
+    summary = _twin_of(aws).requests()
+    assert summary["per_action"]["rds:DescribeDBClusters"] == 1
+    assert summary["per_action"]["rds:CreateDBSubnetGroup"] == 1
+    assert summary["per_action"]["ec2:CreateSubnet"] == ec2_calls
+    assert summary["mutating"] == 1 + ec2_calls + 1
+    entry = next(e for e in summary["entries"] if e["action"] == "DescribeDBClusters")
+    assert entry["region"] == "us-east-2" and entry["mutating"] is False and entry["status"] == 200
+
+
+def _subnets(aws) -> list[str]:
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    return [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-2{az}")["Subnet"]["SubnetId"]
+        for i, az in enumerate("ab")
+    ]
+
+
+def _twin_of(aws):
+    return aws.__self__

@@ -1,0 +1,1 @@
+"""Patches for elasticache (filled in by its own change)."""

@@ -1,0 +1,1 @@
+"""Patches for kms (filled in by its own change)."""

@@ -1,0 +1,1 @@
+"""Patches for rds_clusters (filled in by its own change)."""

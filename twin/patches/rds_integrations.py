@@ -1,0 +1,1 @@
+"""Patches for rds_integrations (filled in by its own change)."""

@@ -1,0 +1,1 @@
+"""Patches for rds_parameters (filled in by its own change)."""

@@ -1,0 +1,1 @@
+"""Patches for redshift (filled in by its own change)."""

@@ -1,0 +1,113 @@
+"""The twin's control plane server: moto in server mode on 127.0.0.1, patched, with a request log."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import socket
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+from twin import DEFAULT_PORT, MOTO_VERSION
+from twin.requestlog import RequestLog, RequestLogMiddleware
+
+LISTEN_ADDRESS = "127.0.0.1"
+
+
+class TwinStartError(RuntimeError):
+    """The twin cannot start; the message says which check failed and what to do."""
+
+
+def check_moto_version() -> str:
+    import moto
+
+    found = getattr(moto, "__version__", "unknown")
+    if found != MOTO_VERSION:
+        raise TwinStartError(
+            f"the twin's patch layer is written for moto {MOTO_VERSION}, but moto {found} is installed. "
+            f"Run: .venv/bin/pip install 'moto[server]=={MOTO_VERSION}' (or `make venv`)."
+        )
+    return found
+
+
+def check_port_free(port: int) -> None:
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.bind((LISTEN_ADDRESS, port))
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise TwinStartError(
+                f"port {port} on {LISTEN_ADDRESS} is taken by another process. "
+                f"Stop it (`make local-down` if it is an earlier twin, or `ss -ltnp 'sport = :{port}'` to find it), "
+                f"or choose another port: TWIN_PORT=<free port> make local-up."
+            ) from error
+        raise
+    finally:
+        probe.close()
+
+
+def _json_response(start_response: Callable[..., Any], payload: Any, status: str = "200 OK") -> Iterable[bytes]:
+    body = json.dumps(payload, indent=1).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def make_control(log: RequestLog) -> Callable[..., Iterable[bytes]]:
+    """The /_twin/ endpoints: health, the request log, and a full reset."""
+
+    def control(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ["PATH_INFO"]
+        method = environ["REQUEST_METHOD"]
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if path == "/_twin/health":
+            return _json_response(start_response, {"status": "ok", "moto": MOTO_VERSION, "pid": os.getpid()})
+        if path == "/_twin/requests" and method == "GET":
+            since = int(query.get("since", ["0"])[0])
+            return _json_response(start_response, log.summary(since))
+        if path == "/_twin/requests" and method == "DELETE":
+            log.clear()
+            return _json_response(start_response, {"cleared": True})
+        if path == "/_twin/reset" and method == "POST":
+            from moto.backends import get_backend  # noqa: F401  (imports every backend lazily)
+            from moto.core.base_backend import model_data  # noqa: F401
+            from moto.moto_api._internal.models import moto_api_backend
+
+            moto_api_backend.reset()
+            log.clear()
+            return _json_response(start_response, {"reset": True})
+        return _json_response(start_response, {"error": f"no such twin endpoint: {method} {path}"}, "404 Not Found")
+
+    return control
+
+
+def build_app(state_dir: Path | None) -> Callable[..., Iterable[bytes]]:
+    """moto's dispatcher with the patch layer installed, wrapped in the request log."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from twin.patches import apply_all
+
+    apply_all()
+    log = RequestLog(state_dir / "requests.jsonl" if state_dir else None)
+    app = DomainDispatcherApplication(create_backend_app)
+    return RequestLogMiddleware(app, log, make_control(log))
+
+
+def serve(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> None:
+    """Run the twin in the foreground until interrupted."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.serving import make_server
+
+    check_moto_version()
+    check_port_free(port)
+    os.environ.setdefault("MOTO_PORT", str(port))
+    app = build_app(state_dir)
+    server = make_server(LISTEN_ADDRESS, port, app, threaded=True, request_handler=MotoRequestHandler)
+    print(f"twin: moto {MOTO_VERSION} with the patch layer, listening on http://{LISTEN_ADDRESS}:{port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

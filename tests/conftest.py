@@ -6,7 +6,8 @@ import json
 import socket
 import threading
 import urllib.request
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import boto3
 import pytest

@@ -1,10 +1,10 @@
 """Command line of the local twin: serve, up, down, status, requests.
 
-    python -m twin up        start the twin in the background (idempotent), write .local/env.sh
-    python -m twin down      stop every process the local environment started, remove its state
-    python -m twin serve     run the control plane in the foreground
-    python -m twin status    what is running
-    python -m twin requests  the request log's counts per action
+python -m twin up        start the twin in the background (idempotent), write .local/env.sh
+python -m twin down      stop every process the local environment started, remove its state
+python -m twin serve     run the control plane in the foreground
+python -m twin status    what is running
+python -m twin requests  the request log's counts per action
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ import errno
 import json
 import os
 import socket
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qs
 
 from twin import DEFAULT_PORT, MOTO_VERSION

@@ -26,30 +26,29 @@ def test_refuses_a_taken_port() -> None:
             server.check_port_free(port)
 
 
-def test_request_log_counts_actions_and_mutations(aws) -> None:
+def test_request_log_counts_actions_and_mutations(clean_twin) -> None:
+    aws = clean_twin.client
     rds = aws("rds")
     rds.describe_db_clusters()
-    rds.create_db_subnet_group(
-        DBSubnetGroupName="logged", DBSubnetGroupDescription="d", SubnetIds=_subnets(aws)
-    )
-    ec2_calls = 2  # the two CreateSubnet calls of _subnets, plus CreateVpc
-    summary = _twin_of(aws).requests()
+    rds.create_db_subnet_group(DBSubnetGroupName="logged", DBSubnetGroupDescription="d", SubnetIds=_subnets(aws))
+    ec2_calls = 2  # the two CreateSubnet calls of _subnets (CreateVpc comes on top)
+    summary = clean_twin.requests()
     assert summary["per_action"]["rds:DescribeDBClusters"] == 1
     assert summary["per_action"]["rds:CreateDBSubnetGroup"] == 1
     assert summary["per_action"]["ec2:CreateSubnet"] == ec2_calls
     assert summary["mutating"] == 1 + ec2_calls + 1
     entry = next(e for e in summary["entries"] if e["action"] == "DescribeDBClusters")
-    assert entry["region"] == "us-east-2" and entry["mutating"] is False and entry["status"] == 200
+    assert entry["region"] == "us-east-2"
+    assert entry["mutating"] is False
+    assert entry["status"] == 200
 
 
 def _subnets(aws) -> list[str]:
     ec2 = aws("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     return [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-2{az}")["Subnet"]["SubnetId"]
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-2{az}")["Subnet"][
+            "SubnetId"
+        ]
         for i, az in enumerate("ab")
     ]
-
-
-def _twin_of(aws):
-    return aws.__self__

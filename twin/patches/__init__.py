@@ -10,6 +10,7 @@ import importlib
 from twin.patches._registry import Patch, install
 
 PATCH_MODULES = (
+    "twin.patches.ec2",
     "twin.patches.rds_parameters",
     "twin.patches.rds_clusters",
     "twin.patches.rds_integrations",

@@ -5,8 +5,9 @@ Importing a patch module changes nothing; `apply_all()` in `twin.patches` instal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass

@@ -1,0 +1,73 @@
+# xyz.aws_database: one entry point for set-up, the local twin, the demo and the tests.
+# Everything here runs on a fresh Debian machine: `make demo` and `make test` install what they need.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+LOCAL := .local
+ENV_SH := $(LOCAL)/env.sh
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PYTHONPATH := $(CURDIR)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Everything a run of the site or a test needs from the twin, loaded into the recipe's shell.
+WITH_TWIN := source $(ENV_SH) &&
+
+.PHONY: help venv local-up local-down demo test lint unit twin-test integration molecule changelog clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+venv: $(VENV)/.installed ## create the virtualenv with the pinned requirements
+
+$(VENV)/.installed: requirements.txt scripts/bootstrap
+	scripts/bootstrap "$(VENV)" "$(PYTHON)"
+	touch $@
+
+local-up: venv ## start the local twin (idempotent) and write .local/env.sh
+	$(PY) -m twin up
+
+local-down: ## stop every process of the local environment and remove its state
+	@if [ -x $(PY) ]; then $(PY) -m twin down; else echo "nothing to stop: no virtualenv"; fi
+
+demo: local-up ## the whole site against the local twin, ending in a summary
+	$(WITH_TWIN) $(BIN)/ansible-playbook playbooks/site.yml -i inventories/local
+
+test: venv ## everything: lint, unit tests, the twin's tests, integration and molecule scenarios
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) twin-test
+	$(MAKE) integration
+	$(MAKE) molecule
+
+lint: venv ## ansible-lint (production profile), yamllint, ruff
+	$(BIN)/yamllint --strict .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/ansible-lint --profile production
+
+unit: venv ## unit tests of our modules and plugins
+	@if compgen -G 'tests/unit/**/test_*.py' >/dev/null || compgen -G 'tests/unit/test_*.py' >/dev/null; then \
+		$(PY) -m pytest tests/unit; else echo "no unit tests yet"; fi
+
+twin-test: venv ## the twin's own tests: every patch against the AWS behaviour it implements
+	$(PY) -m pytest tests/twin
+
+integration: local-up ## upstream and own modules against the running twin, twice (idempotence)
+	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/upstream_modules.yml
+
+molecule: local-up ## every molecule scenario against the running twin
+	$(WITH_TWIN) for scenario in $$(ls molecule); do \
+		[ -f molecule/$$scenario/molecule.yml ] || continue; \
+		$(BIN)/molecule test -s $$scenario; \
+	done
+
+changelog: venv ## build CHANGELOG.rst from the fragments
+	$(BIN)/antsibull-changelog release --version "$$(awk '/^version:/{print $$2}' galaxy.yml)"
+
+clean: local-down ## remove the virtualenv and the local state
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -33,11 +33,22 @@ class Twin:
             endpoint_url=self.endpoint,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+            config=Config(**{"retries": {"max_attempts": 1, "mode": "standard"}, **config}),
         )
 
     def requests(self, since: int = 0) -> dict[str, Any]:
         with urllib.request.urlopen(f"{self.endpoint}/_twin/requests?since={since}", timeout=5) as response:
+            return json.load(response)
+
+    def configure(self, **settings: Any) -> dict[str, Any]:
+        """Change the twin's fault and time settings (fault_rate, fault_seed, time_scale)."""
+        request = urllib.request.Request(
+            f"{self.endpoint}/_twin/config",
+            data=json.dumps(settings).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
             return json.load(response)
 
     def reset(self) -> None:

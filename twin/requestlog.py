@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from twin.faults import FaultInjector
+
 READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Head", "Lookup", "Search", "Scan", "Query", "BatchGet")
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _CBOR_PATH = re.compile(r"/service/([^/]+)/operation/([^/?]+)")
@@ -92,12 +94,19 @@ class RequestLog:
 
 
 class RequestLogMiddleware:
-    """WSGI middleware: records each AWS call and serves the log under /_twin/."""
+    """WSGI middleware: records each AWS call, throttles some in fault mode, and serves the twin's /_twin/ API."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], log: RequestLog, control: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        app: Callable[..., Iterable[bytes]],
+        log: RequestLog,
+        control: Callable[..., Any],
+        faults: FaultInjector,
+    ) -> None:
         self._app = app
         self._log = log
         self._control = control
+        self._faults = faults
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -115,9 +124,16 @@ class RequestLogMiddleware:
             status_holder["status"] = status
             return start_response(status, headers, exc_info)
 
-        result = self._app(environ, recording_start_response)
+        fault = self._faults.decide(service, environ)
+        if fault is not None:
+            start_response(fault.status, [*fault.headers, ("Content-Length", str(len(fault.body)))])
+            result: Iterable[bytes] = [fault.body]
+            status_holder["status"] = fault.status
+        else:
+            result = self._app(environ, recording_start_response)
         self._log.record(
             {
+                "fault": fault.code if fault else None,
                 "time": started,
                 "duration_ms": round((time.time() - started) * 1000, 2),
                 "service": service,

@@ -12,7 +12,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from twin import DEFAULT_PORT, MOTO_VERSION
+from twin.faults import FaultInjector
 from twin.requestlog import RequestLog, RequestLogMiddleware
+from twin.timeline import TIMELINE
 
 LISTEN_ADDRESS = "127.0.0.1"
 
@@ -55,8 +57,25 @@ def _json_response(start_response: Callable[..., Any], payload: Any, status: str
     return [body]
 
 
-def make_control(log: RequestLog) -> Callable[..., Iterable[bytes]]:
-    """The /_twin/ endpoints: health, the request log, and a full reset."""
+def _settings(faults: FaultInjector) -> dict[str, Any]:
+    return {**faults.settings(), **TIMELINE.settings()}
+
+
+def _configure(faults: FaultInjector, environ: dict[str, Any]) -> dict[str, Any]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    wanted = json.loads(environ["wsgi.input"].read(length) or b"{}")
+    unknown = set(wanted) - {"fault_rate", "fault_seed", "time_scale"}
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; known: fault_rate, fault_seed, time_scale")
+    if "fault_rate" in wanted or "fault_seed" in wanted:
+        faults.configure(float(wanted.get("fault_rate", faults.rate)), int(wanted.get("fault_seed", faults.seed)))
+    if "time_scale" in wanted:
+        TIMELINE.configure(float(wanted["time_scale"]))
+    return _settings(faults)
+
+
+def make_control(log: RequestLog, faults: FaultInjector) -> Callable[..., Iterable[bytes]]:
+    """The /_twin/ endpoints: health, the request log, fault and time settings, and a full reset."""
 
     def control(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ["PATH_INFO"]
@@ -70,13 +89,20 @@ def make_control(log: RequestLog) -> Callable[..., Iterable[bytes]]:
         if path == "/_twin/requests" and method == "DELETE":
             log.clear()
             return _json_response(start_response, {"cleared": True})
+        if path == "/_twin/config" and method == "GET":
+            return _json_response(start_response, _settings(faults))
+        if path == "/_twin/config" and method == "PUT":
+            try:
+                return _json_response(start_response, _configure(faults, environ))
+            except (ValueError, TypeError) as error:
+                return _json_response(start_response, {"error": str(error)}, "400 Bad Request")
         if path == "/_twin/reset" and method == "POST":
-            from moto.backends import get_backend  # noqa: F401  (imports every backend lazily)
-            from moto.core.base_backend import model_data  # noqa: F401
             from moto.moto_api._internal.models import moto_api_backend
 
             moto_api_backend.reset()
             log.clear()
+            faults.configure(0.0, faults.seed)
+            TIMELINE.configure(0.0)
             return _json_response(start_response, {"reset": True})
         return _json_response(start_response, {"error": f"no such twin endpoint: {method} {path}"}, "404 Not Found")
 
@@ -91,8 +117,10 @@ def build_app(state_dir: Path | None) -> Callable[..., Iterable[bytes]]:
 
     apply_all()
     log = RequestLog(state_dir / "requests.jsonl" if state_dir else None)
+    faults = FaultInjector(float(os.environ.get("TWIN_FAULT_RATE", "0")), int(os.environ.get("TWIN_FAULT_SEED", "0")))
+    TIMELINE.configure(float(os.environ.get("TWIN_TIME_SCALE", "0")))
     app = DomainDispatcherApplication(create_backend_app)
-    return RequestLogMiddleware(app, log, make_control(log))
+    return RequestLogMiddleware(app, log, make_control(log, faults), faults)
 
 
 def serve(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> None:

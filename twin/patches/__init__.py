@@ -12,6 +12,7 @@ from twin.patches._registry import Patch, install
 PATCH_MODULES = (
     "twin.patches.ec2",
     "twin.patches.rds_parameters",
+    "twin.patches.rds_instances",
     "twin.patches.rds_clusters",
     "twin.patches.rds_integrations",
     "twin.patches.redshift",

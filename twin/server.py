@@ -74,37 +74,40 @@ def _configure(faults: FaultInjector, environ: dict[str, Any]) -> dict[str, Any]
     return _settings(faults)
 
 
+def _reset(log: RequestLog, faults: FaultInjector) -> dict[str, Any]:
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+    log.clear()
+    faults.configure(0.0, faults.seed)
+    TIMELINE.configure(0.0)
+    return {"reset": True}
+
+
 def make_control(log: RequestLog, faults: FaultInjector) -> Callable[..., Iterable[bytes]]:
     """The /_twin/ endpoints: health, the request log, fault and time settings, and a full reset."""
 
-    def control(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = environ["PATH_INFO"]
-        method = environ["REQUEST_METHOD"]
-        query = parse_qs(environ.get("QUERY_STRING", ""))
-        if path == "/_twin/health":
-            return _json_response(start_response, {"status": "ok", "moto": MOTO_VERSION, "pid": os.getpid()})
-        if path == "/_twin/requests" and method == "GET":
-            since = int(query.get("since", ["0"])[0])
-            return _json_response(start_response, log.summary(since))
-        if path == "/_twin/requests" and method == "DELETE":
-            log.clear()
-            return _json_response(start_response, {"cleared": True})
-        if path == "/_twin/config" and method == "GET":
-            return _json_response(start_response, _settings(faults))
-        if path == "/_twin/config" and method == "PUT":
-            try:
-                return _json_response(start_response, _configure(faults, environ))
-            except (ValueError, TypeError) as error:
-                return _json_response(start_response, {"error": str(error)}, "400 Bad Request")
-        if path == "/_twin/reset" and method == "POST":
-            from moto.moto_api._internal.models import moto_api_backend
+    def since(environ: dict[str, Any]) -> int:
+        return int(parse_qs(environ.get("QUERY_STRING", "")).get("since", ["0"])[0])
 
-            moto_api_backend.reset()
-            log.clear()
-            faults.configure(0.0, faults.seed)
-            TIMELINE.configure(0.0)
-            return _json_response(start_response, {"reset": True})
-        return _json_response(start_response, {"error": f"no such twin endpoint: {method} {path}"}, "404 Not Found")
+    routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
+        ("GET", "/_twin/health"): lambda _: {"status": "ok", "moto": MOTO_VERSION, "pid": os.getpid()},
+        ("GET", "/_twin/requests"): lambda environ: log.summary(since(environ)),
+        ("DELETE", "/_twin/requests"): lambda _: log.clear() or {"cleared": True},
+        ("GET", "/_twin/config"): lambda _: _settings(faults),
+        ("PUT", "/_twin/config"): lambda environ: _configure(faults, environ),
+        ("POST", "/_twin/reset"): lambda _: _reset(log, faults),
+    }
+
+    def control(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        route = routes.get((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        if route is None:
+            message = f"no such twin endpoint: {environ['REQUEST_METHOD']} {environ['PATH_INFO']}"
+            return _json_response(start_response, {"error": message}, "404 Not Found")
+        try:
+            return _json_response(start_response, route(environ))
+        except (ValueError, TypeError) as error:
+            return _json_response(start_response, {"error": str(error)}, "400 Bad Request")
 
     return control
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 THROTTLING_BY_SERVICE = {

@@ -58,7 +58,7 @@ twin-test: venv ## the twin's own tests: every patch against the AWS behaviour i
 	$(PY) -m pytest tests/twin
 
 integration: local-up ## upstream and own modules against the running twin, twice (idempotence)
-	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/upstream_modules.yml
+	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/twin_acceptance.yml
 
 molecule: local-up ## every molecule scenario against the running twin
 	$(WITH_TWIN) for scenario in $$(ls molecule); do \

@@ -28,7 +28,8 @@ $(VENV)/.installed: requirements.txt scripts/bootstrap
 	scripts/bootstrap "$(VENV)" "$(PYTHON)"
 	touch $@
 
-local-up: venv ## start the local twin (idempotent) and write .local/env.sh
+local-up: venv ## start the local twin and its data plane (idempotent), write .local/env.sh
+	scripts/install-dataplane-packages
 	$(PY) -m twin up
 
 local-down: ## stop every process of the local environment and remove its state

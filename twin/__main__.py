@@ -45,7 +45,7 @@ def env_file() -> Path:
     return processes.LOCAL_DIR / "env.sh"
 
 
-def write_env(port: int) -> Path:
+def write_env(port: int, extra: dict[str, str] | None = None) -> Path:
     lines = [
         "# Written by `make local-up`: points AWS SDKs, Ansible and the tests at the local twin.",
         f"export TWIN_PORT={port}",
@@ -56,6 +56,7 @@ def write_env(port: int) -> Path:
         f"export AWS_DEFAULT_REGION={DEFAULT_REGION}",
         f"export AWS_REGION={DEFAULT_REGION}",
         "export AWS_EC2_METADATA_DISABLED=true",
+        *(f"export {name}={value}" for name, value in sorted((extra or {}).items())),
     ]
     path = env_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,11 +64,30 @@ def write_env(port: int) -> Path:
     return path
 
 
-def up(port: int) -> int:
+def up(port: int, with_dataplane: bool = True) -> int:
+    """Start the control plane, then the data plane; write .local/env.sh with both."""
+    status = up_control_plane(port)
+    if status != 0:
+        return status
+    extra: dict[str, str] = {}
+    if with_dataplane:
+        from twin import dataplane
+
+        try:
+            extra = dataplane.up()
+        except dataplane.DataPlaneError as error:
+            print(f"twin: the data plane cannot start: {error}", file=sys.stderr)
+            return 1
+        print("twin: data plane running: " + ", ".join(f"{name}={value}" for name, value in sorted(extra.items())))
+    path = write_env(port, extra)
+    print(f"twin: environment in {path} (source it to use the twin)")
+    return 0
+
+
+def up_control_plane(port: int) -> int:
     pid = processes.running(TWIN)
     if pid and health(port):
-        print(f"twin: already running (pid {pid}) at {endpoint(port)}")
-        write_env(port)
+        print(f"twin: control plane already running (pid {pid}) at {endpoint(port)}")
         return 0
     if pid:
         processes.stop(TWIN)
@@ -91,8 +111,7 @@ def up(port: int) -> int:
             processes.stop(TWIN)
             return 1
         if health(port):
-            path = write_env(port)
-            print(f"twin: running (pid {process.pid}) at {endpoint(port)}; environment in {path}")
+            print(f"twin: control plane running (pid {process.pid}) at {endpoint(port)}")
             return 0
         time.sleep(0.2)
     print(f"twin: no answer on {endpoint(port)} after 60 s:\n{processes.log_tail(TWIN)}", file=sys.stderr)
@@ -101,6 +120,10 @@ def up(port: int) -> int:
 
 
 def down() -> int:
+    from twin import dataplane
+
+    for name in dataplane.down():
+        print(f"stopped {name}")
     names = processes.recorded()
     for name in names:
         if processes.stop(name):
@@ -137,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the control plane in the foreground")
     serve_parser.add_argument("--state-dir", type=Path, default=None)
-    commands.add_parser("up", help="start the local environment (idempotent)")
+    up_parser = commands.add_parser("up", help="start the local environment (idempotent)")
+    up_parser.add_argument("--no-dataplane", action="store_true", help="the control plane only")
     commands.add_parser("down", help="stop every process of the local environment and remove its state")
     commands.add_parser("status", help="what is running")
     requests_parser = commands.add_parser("requests", help="calls per action from the request log")
@@ -152,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "up":
-        return up(args.port)
+        return up(args.port, with_dataplane=not args.no_dataplane)
     if args.command == "down":
         return down()
     if args.command == "status":

@@ -393,3 +393,20 @@ def test_patches_are_the_ones_installed(twin) -> None:
     assert RDSResponse.describe_db_cluster_parameters is rds_parameters.describe_db_cluster_parameters
     assert DBCluster.db_cluster_members.fget is rds_parameters._db_cluster_members
     assert DBInstance.db_parameter_group_status_list.fget is rds_parameters._db_parameter_group_status_list
+
+
+def test_describe_unknown_parameter_group_fails_not_found(aws) -> None:
+    """AWS: DescribeDBParameterGroups and DescribeDBParameters of a name that does not exist fail
+    DBParameterGroupNotFound (moto answered an empty list, which broke amazon.aws.rds_instance_param_group)."""
+    rds = aws("rds")
+    for call in (rds.describe_db_parameter_groups, rds.describe_db_parameters):
+        with pytest.raises(ClientError) as excinfo:
+            call(DBParameterGroupName="nowhere")
+        assert _error(excinfo) == ("DBParameterGroupNotFound", "DBParameterGroup not found: nowhere")
+    _instance_group(rds, "Mixed-Case")
+    assert (
+        rds.describe_db_parameter_groups(DBParameterGroupName="Mixed-Case")["DBParameterGroups"][0][
+            "DBParameterGroupName"
+        ]
+        == "mixed-case"
+    )

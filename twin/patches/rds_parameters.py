@@ -28,7 +28,7 @@ from moto.rds.models import DBCluster, DBClusterParameterGroup, DBInstance, DBPa
 from moto.rds.responses import RDSResponse
 
 from twin.patches._registry import adds, original, replaces
-from twin.patches.errors import InvalidParameterCombination, InvalidParameterValue
+from twin.patches.errors import InvalidParameterCombination, InvalidParameterValue, TwinServiceError
 
 IN_SYNC = "in-sync"
 PENDING_REBOOT = "pending-reboot"
@@ -469,10 +469,17 @@ def modify_db_cluster_parameter_group(self: Any) -> ActionResult:
 def _db_parameter_group(backend: Any, name: str | None) -> Any:
     groups = backend.describe_db_parameter_groups({"db_parameter_group_name": (name or "").lower()})
     if not groups:
-        from moto.rds.exceptions import DBParameterGroupNotFoundError
-
-        raise DBParameterGroupNotFoundError(name or "")
+        raise TwinServiceError("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}")
     return groups[0]
+
+
+@replaces(RDSResponse, "describe_db_parameter_groups")
+def describe_db_parameter_groups(self: Any) -> ActionResult:
+    """AWS: DescribeDBParameterGroups of a name that does not exist fails DBParameterGroupNotFound (moto: [])."""
+    name = self.params.get("DBParameterGroupName")
+    if name:
+        return ActionResult({"DBParameterGroups": [_db_parameter_group(self.backend, name)]})
+    return original(RDSResponse, "describe_db_parameter_groups")(self)
 
 
 @replaces(RDSResponse, "modify_db_parameter_group")

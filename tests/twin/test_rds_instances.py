@@ -127,6 +127,23 @@ def test_reboot_answers_rebooting_then_available(aws) -> None:
     assert _describe(rds)["DBInstanceStatus"] == "available"
 
 
+def test_reboot_lasts_in_time_mode_and_blocks_a_second_reboot(clean_twin) -> None:
+    """AWS: an instance stays `rebooting` for a while (about a minute) and cannot be rebooted again meanwhile
+    (InvalidDBInstanceState). In time mode the twin scales that duration; a huge scale keeps it rebooting."""
+    rds = clean_twin.client("rds")
+    _cluster(rds)
+    _member(rds)
+    clean_twin.configure(time_scale=1000.0)
+    try:
+        rds.reboot_db_instance(DBInstanceIdentifier="orders-1")
+        assert _describe(rds)["DBInstanceStatus"] == "rebooting"
+        with pytest.raises(ClientError) as excinfo:
+            rds.reboot_db_instance(DBInstanceIdentifier="orders-1")
+        assert _error(excinfo)[0] == "InvalidDBInstanceState"
+    finally:
+        clean_twin.configure(time_scale=0.0)
+
+
 def test_reboot_of_unknown_instance_fails_not_found(aws) -> None:
     """AWS RebootDBInstance of an unknown identifier fails DBInstanceNotFound."""
     with pytest.raises(ClientError) as excinfo:

@@ -11,8 +11,8 @@ AWS behaviour implemented here (moto 5.2.5 departs on each point):
   its parameter groups (pending-reboot cleared). An instance that is not available cannot be rebooted.
 
 The instance's state is one attribute, `twin_state` (an InstanceState): a settled status (what moto assigns to
-`status`) and an optional transient one until a deadline. moto's `status` becomes a property reading it, so a time
-mode only has to give REBOOT_SECONDS (or another transition) a length.
+`status`) and an optional transient one until a deadline; moto's `status` becomes a property reading it. A transition
+lasts `scaled_seconds`: AWS's typical duration times twin.timeline's time scale (0, so at once, outside time mode).
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from moto.rds.models import DBInstance, DBInstanceClustered, DBSubnetGroup, RDSB
 from twin.patches._registry import adds, original, replaces
 from twin.patches.errors import TwinServiceError
 from twin.patches.rds_parameters import mark_parameters_applied
+from twin.timeline import TIMELINE, TYPICAL_AWS_SECONDS
 
 AVAILABLE = "available"
 REBOOTING = "rebooting"
 STATE_ATTR = "twin_state"
 DEFAULT_SUBNET_GROUP = "default"
-REBOOT_SECONDS = 0.0  # how long `rebooting` lasts after the reboot's own answer; the twin reboots at once
+REBOOT_DURATION = "rds.instance.rebooting"  # key of twin.timeline.TYPICAL_AWS_SECONDS
 
 
 @dataclass
@@ -60,6 +61,11 @@ def instance_state(instance: Any) -> InstanceState:
 def instance_status(instance: Any) -> str:
     """DBInstanceStatus of an instance now."""
     return instance_state(instance).current(time.monotonic())
+
+
+def scaled_seconds(duration: str) -> float:
+    """How long a transition lasts here: AWS's typical duration times the time scale (0 outside time mode)."""
+    return TYPICAL_AWS_SECONDS[duration] * TIMELINE.scale
 
 
 def begin_transition(instance: Any, status: str, seconds: float) -> None:
@@ -94,7 +100,7 @@ def reboot_db_instance(self: Any, db_instance_identifier: str) -> Any:
             "InvalidDBInstanceState", f"Instance {instance.db_instance_identifier} is not in available state."
         )
     mark_parameters_applied(instance)
-    begin_transition(instance, REBOOTING, REBOOT_SECONDS)
+    begin_transition(instance, REBOOTING, scaled_seconds(REBOOT_DURATION))
     return as_shown_during(instance, REBOOTING)
 
 

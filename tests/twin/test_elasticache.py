@@ -561,3 +561,73 @@ def test_primary_of_a_replication_group_is_not_deleted_alone(ec: Any, subnet_gro
     with pytest.raises(ClientError) as excinfo:
         ec.delete_cache_cluster(CacheClusterId="app-cache-001")
     assert _error(excinfo)[0] == "InvalidCacheClusterState"
+
+
+def test_modify_cache_cluster_applies(ec: Any) -> None:
+    """AWS: ModifyCacheCluster applies security groups, the parameter group (of the engine's family) and, with
+    ApplyImmediately, the engine version; a Valkey or Redis OSS cluster keeps exactly one node (what
+    community.aws.elasticache sends on a second run)."""
+    ec.create_cache_parameter_group(
+        CacheParameterGroupName="solo", CacheParameterGroupFamily="redis6.x", Description="d"
+    )
+    cluster = ec.create_cache_cluster(
+        CacheClusterId="solo", Engine="redis", EngineVersion="6.2", CacheNodeType="cache.t4g.micro", NumCacheNodes=1
+    )["CacheCluster"]
+    assert cluster["EngineVersion"] == "6.2.6"
+    modified = ec.modify_cache_cluster(
+        CacheClusterId="solo",
+        NumCacheNodes=1,
+        CacheNodeIdsToRemove=[],
+        CacheSecurityGroupNames=[],
+        SecurityGroupIds=["sg-0bbbbbbbbbbbbbbbb"],
+        CacheParameterGroupName="solo",
+        EngineVersion="6.2.6",
+        ApplyImmediately=True,
+    )["CacheCluster"]
+    assert modified["CacheParameterGroup"]["CacheParameterGroupName"] == "solo"
+    assert modified["SecurityGroups"] == [{"SecurityGroupId": "sg-0bbbbbbbbbbbbbbbb", "Status": "active"}]
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_cache_cluster(CacheClusterId="solo", NumCacheNodes=2)
+    assert _error(excinfo)[0] == "InvalidParameterValue"
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_cache_cluster(CacheClusterId="solo", CacheParameterGroupName="default.redis7")
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+
+
+def test_time_mode_creating_and_modifying(clean_twin: Any, subnet_group: str) -> None:
+    """AWS: a new replication group and its clusters are `creating` for minutes, and a group that is not
+    `available` cannot be modified (InvalidReplicationGroupState). In time mode the twin scales those minutes."""
+    ec = clean_twin.client("elasticache", region=REGION)
+    clean_twin.configure(time_scale=1000.0)
+    try:
+        assert _replication_group(ec, subnet_group)["Status"] == "creating"
+        cluster = ec.describe_cache_clusters(CacheClusterId="app-cache-002")["CacheClusters"][0]
+        assert cluster["CacheClusterStatus"] == "creating"
+        with pytest.raises(ClientError) as excinfo:
+            ec.modify_replication_group(ReplicationGroupId="app-cache", SnapshotRetentionLimit=3)
+        assert _error(excinfo)[0] == "InvalidReplicationGroupState"
+    finally:
+        clean_twin.configure(time_scale=0.0)
+    assert (
+        ec.describe_replication_groups(ReplicationGroupId="app-cache")["ReplicationGroups"][0]["Status"] == "available"
+    )
+
+
+def test_time_mode_deleting_then_gone(clean_twin: Any, subnet_group: str) -> None:
+    """AWS: a deleted replication group is `deleting` for a while, then gone; the replication_group_deleted waiter
+    polls through it. In time mode the twin keeps it `deleting` for AWS's typical duration, scaled."""
+    ec = clean_twin.client("elasticache", region=REGION)
+    _replication_group(ec, subnet_group)
+    clean_twin.configure(time_scale=0.004)  # AWS's 300 s of deleting last 1.2 s
+    try:
+        ec.delete_replication_group(ReplicationGroupId="app-cache")
+        assert ec.describe_replication_groups(ReplicationGroupId="app-cache")["ReplicationGroups"][0]["Status"] == (
+            "deleting"
+        )
+        assert ec.describe_cache_clusters()["CacheClusters"][0]["CacheClusterStatus"] == "deleting"
+        ec.get_waiter("replication_group_deleted").wait(
+            ReplicationGroupId="app-cache", WaiterConfig={"Delay": 1, "MaxAttempts": 5}
+        )
+    finally:
+        clean_twin.configure(time_scale=0.0)
+    assert ec.describe_cache_clusters()["CacheClusters"] == []

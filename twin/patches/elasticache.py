@@ -9,6 +9,7 @@ Departures patched here (each has a test in tests/twin/test_elasticache.py):
 - create_replication_group builds one member whatever NumCacheClusters says and accepts any input; here it builds
   the primary and its replicas (each also a cache cluster), spreads them over the zones, and validates as AWS does;
 - modify_replication_group ignores most of its input; here it applies it, with AWS's AUTH token strategies;
+- modify_cache_cluster answers 500; here it applies what AWS applies (community.aws.elasticache's second run);
 - delete_replication_group and delete_cache_cluster leave `deleting` forever; here the answer says `deleting`
   and the resource is gone from the next read (final snapshot and RetainPrimaryCluster as AWS);
 - cache clusters lack CacheNodes, CacheSecurityGroups, SecurityGroups, CacheParameterGroup and
@@ -35,6 +36,7 @@ from moto.utilities.utils import get_partition
 
 from twin.patches._registry import adds, original, replaces
 from twin.patches.errors import InvalidParameterCombination, InvalidParameterValue, TwinServiceError
+from twin.timeline import TIMELINE
 
 # --------------------------------------------------------------------------------------------------------------------
 # Data: engine versions, families and the engine defaults of a cache parameter group.
@@ -55,7 +57,7 @@ FAMILY_MINIMUM_ENGINE_VERSION = {
     "valkey8": "8.0.0",
 }
 DEFAULT_ENGINE_VERSION = {"redis": "7.1", "valkey": "8.0"}
-LATEST_6X = "6.2.6"
+LATEST_PATCH = {"5.0": "5.0.6", "6.0": "6.0.5", "6.2": "6.2.6", "6.x": "6.2.6", "7.0": "7.0.7", "7.1": "7.1.0"}
 CLUSTER_ON_SUFFIX = ".cluster.on"
 MAX_PARAMETERS_PER_MODIFY = 20
 MAX_CACHE_CLUSTERS = 6  # cluster mode disabled: a primary and up to five replicas
@@ -225,6 +227,48 @@ def _cache_cluster_not_found(cluster_id: str) -> TwinServiceError:
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# States: immediate by default; in the twin's time mode (twin.timeline) a replication group and its member clusters
+# are `creating`, `modifying` or `deleting` for AWS's typical durations, scaled.
+
+AVAILABLE = "available"
+CREATING = "creating"
+MODIFYING = "modifying"
+DELETING = "deleting"
+PHASE_DURATIONS = {  # keys of twin.timeline.TYPICAL_AWS_SECONDS
+    CREATING: "elasticache.replication_group.creating",
+    MODIFYING: "elasticache.replication_group.modifying",
+    DELETING: "elasticache.replication_group.deleting",
+}
+
+
+def begin_phase(group: ReplicationGroup, state: str) -> None:
+    """The group (and its members) show `state` for AWS's typical duration times the time scale."""
+    TIMELINE.schedule(group.arn, [(state, PHASE_DURATIONS[state])])
+
+
+def _group_status(self: ReplicationGroup) -> str:
+    return TIMELINE.state(self.arn, self.__dict__.get("twin_settled_status", AVAILABLE))
+
+
+def _set_group_status(self: ReplicationGroup, value: str) -> None:
+    self.__dict__["twin_settled_status"] = value
+
+
+def _cluster_status(self: CacheCluster) -> str:
+    settled = self.__dict__.get("twin_settled_status", AVAILABLE)
+    key = self.__dict__.get("twin_timeline_key")
+    return TIMELINE.state(key, settled) if key else settled
+
+
+def _set_cluster_status(self: CacheCluster, value: str) -> None:
+    self.__dict__["twin_settled_status"] = value
+
+
+adds(ReplicationGroup, "status")(property(_group_status, _set_group_status))
+adds(CacheCluster, "cache_cluster_status")(property(_cluster_status, _set_cluster_status))
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # Engine versions and families.
 
 
@@ -244,10 +288,10 @@ def _family_or_none(engine: str, engine_version: str) -> str | None:
 
 
 def full_engine_version(engine_version: str) -> str:
-    """The version a node runs for a requested EngineVersion ("7.1" -> "7.1.0", "6.x" -> the latest 6.2)."""
-    if engine_version.endswith(".x"):
-        return LATEST_6X
-    return engine_version if engine_version.count(".") >= 2 else f"{engine_version}.0"
+    """The version a node runs for a requested EngineVersion ("6.2" -> "6.2.6", "7.1" -> "7.1.0")."""
+    if engine_version.count(".") >= 2:
+        return engine_version
+    return LATEST_PATCH.get(engine_version, f"{engine_version}.0")
 
 
 def _engine_of_family(family: str) -> str:
@@ -328,6 +372,7 @@ def _get_parameter_group(backend: ElastiCacheBackend, name: str, wording: str = 
 
 
 def _group_in_use(backend: ElastiCacheBackend, name: str) -> bool:
+    purge_finished_deletions(backend)
     clusters = backend.cache_clusters.values()
     groups = backend.replication_groups.values()
     return any(getattr(item, "cache_parameter_group_name", None) == name for item in [*clusters, *groups])
@@ -557,6 +602,7 @@ def delete_cache_subnet_group(self: ElastiCacheResponse) -> ActionResult:
     key = name if name in backend.cache_subnet_groups else name.lower()
     if key not in backend.cache_subnet_groups:
         raise _subnet_group_not_found(name)
+    purge_finished_deletions(backend)
     users = [*backend.cache_clusters.values(), *backend.replication_groups.values()]
     if any(getattr(user, "cache_subnet_group_name", None) == key for user in users):
         raise TwinServiceError(
@@ -652,12 +698,71 @@ class _WithoutCacheNodes:
 @replaces(ElastiCacheResponse, "describe_cache_clusters")
 def describe_cache_clusters(self: ElastiCacheResponse) -> ActionResult:
     """AWS: CacheNodes only with ShowCacheNodeInfo; ShowCacheClustersNotInReplicationGroups leaves members out."""
+    purge_finished_deletions(self.elasticache_backend)
     clusters = self.elasticache_backend.describe_cache_clusters(cache_cluster_id=self._get_param("CacheClusterId"))
     if self._get_bool_param("ShowCacheClustersNotInReplicationGroups"):
         clusters = [cluster for cluster in clusters if not getattr(cluster, "replication_group_id", None)]
     if not self._get_bool_param("ShowCacheNodeInfo"):
         clusters = [_WithoutCacheNodes(cluster) for cluster in clusters]
     return PaginatedResult({"CacheClusters": clusters})
+
+
+def _modify_cluster_nodes(cluster: CacheCluster, params: dict[str, Any]) -> None:
+    """CacheNodeType and EngineVersion: now with ApplyImmediately, else pending until the maintenance window."""
+    changes = {}
+    if params.get("CacheNodeType"):
+        changes["CacheNodeType"] = params["CacheNodeType"]
+    if params.get("EngineVersion"):
+        changes["EngineVersion"] = full_engine_version(params["EngineVersion"])
+    if not _flag(params, "ApplyImmediately"):
+        cluster.pending_modified_values.update(changes)
+        return
+    cluster.cache_node_type = changes.get("CacheNodeType", cluster.cache_node_type)
+    cluster.engine_version = changes.get("EngineVersion", cluster.engine_version)
+
+
+def _checked_cluster_parameter_group(
+    backend: ElastiCacheBackend, cluster: CacheCluster, params: dict[str, Any]
+) -> str | None:
+    """Validate a ModifyCacheCluster request of a Valkey or Redis OSS cluster; the parameter group it ends with."""
+    if cluster.engine not in DEFAULT_ENGINE_VERSION:
+        return params.get("CacheParameterGroupName") or cluster.cache_parameter_group_name
+    nodes = params.get("NumCacheNodes")
+    if nodes is not None and int(nodes) != 1:
+        raise InvalidParameterValue(
+            "A Valkey or Redis OSS cache cluster has exactly one node: NumCacheNodes must be 1."
+        )
+    family = family_for(cluster.engine, params.get("EngineVersion") or cluster.engine_version)
+    if params.get("CacheParameterGroupName"):
+        return _resolve_parameter_group(backend, params["CacheParameterGroupName"], family)
+    return cluster.cache_parameter_group_name
+
+
+@adds(ElastiCacheResponse, "modify_cache_cluster")
+def modify_cache_cluster(self: ElastiCacheResponse) -> ActionResult:
+    """AWS: applies security groups, parameter group, windows, snapshot retention, minor upgrades, node type and
+    engine version to a cache cluster (a Valkey or Redis OSS cluster has exactly one node)."""
+    backend = self.elasticache_backend
+    params = self._get_params()
+    cluster = backend.cache_clusters.get(params.get("CacheClusterId") or "")
+    if cluster is None:
+        raise _cache_cluster_not_found(params.get("CacheClusterId") or "")
+    cluster.cache_parameter_group_name = _checked_cluster_parameter_group(backend, cluster, params)
+    renamed = {
+        "SecurityGroupIds": "security_group_ids",
+        "CacheSecurityGroupNames": "cache_security_group_names",
+        "PreferredMaintenanceWindow": "preferred_maintenance_window",
+        "SnapshotWindow": "snapshot_window",
+        "SnapshotRetentionLimit": "snapshot_retention_limit",
+        "NotificationTopicArn": "notification_topic_arn",
+    }
+    for param, attribute in renamed.items():
+        if params.get(param) is not None:
+            setattr(cluster, attribute, params[param])
+    if _flag(params, "AutoMinorVersionUpgrade") is not None:
+        cluster.auto_minor_version_upgrade = _flag(params, "AutoMinorVersionUpgrade")
+    _modify_cluster_nodes(cluster, params)
+    return ActionResult({"CacheCluster": _WithoutCacheNodes(cluster)})
 
 
 def _final_snapshot(
@@ -711,7 +816,7 @@ def delete_cache_cluster(self: ElastiCacheResponse) -> ActionResult:
         raise _cache_cluster_not_found(cluster_id)
     _check_member_deletable(backend, cluster)
     _final_snapshot(backend, self._get_param("FinalSnapshotIdentifier"), cluster_id=cluster_id)
-    cluster.cache_cluster_status = "deleting"
+    cluster.cache_cluster_status = DELETING
     _remove_member(backend, cluster)
     del backend.cache_clusters[cluster_id]
     backend.tagging_service.delete_all_tags_for_resource(cluster.arn)
@@ -868,6 +973,7 @@ def _member_cluster(backend: ElastiCacheBackend, group: ReplicationGroup, layout
         cache_node_ids_to_reboot=None,
     )
     cluster.twin_node_address = layout.member_address(index)
+    cluster.twin_timeline_key = group.arn
     cluster.cache_cluster_create_time = group.replication_group_create_time
     return cluster
 
@@ -923,6 +1029,7 @@ def _settle_group(group: ReplicationGroup, kwargs: dict[str, Any], family: str) 
 
 def _validate_create(backend: ElastiCacheBackend, kwargs: dict[str, Any]) -> str:
     """AWS's checks on CreateReplicationGroup; fills in engine, version and parameter group; returns the family."""
+    purge_finished_deletions(backend)
     if kwargs["replication_group_id"] in backend.replication_groups:
         raise TwinServiceError(
             "ReplicationGroupAlreadyExists", f"Replication group {kwargs['replication_group_id']} already exists."
@@ -963,32 +1070,71 @@ def create_replication_group(self: ElastiCacheBackend, **kwargs: Any) -> Replica
         _build_members(self, group, count, kwargs)
         group.snapshotting_cluster_id = _snapshotting_cluster(group)
         sync_members(self, group)
+    begin_phase(group, CREATING)
     return group
 
 
-@replaces(ElastiCacheResponse, "delete_replication_group")
-def delete_replication_group(self: ElastiCacheResponse) -> ActionResult:
-    """AWS: answers `deleting`, then the group and its clusters are gone (RetainPrimaryCluster keeps the primary)."""
-    backend = self.elasticache_backend
-    group_id = self._get_param("ReplicationGroupId") or ""
-    group = backend.replication_groups.get(group_id)
-    if group is None:
-        raise _replication_group_not_found(group_id)
-    _final_snapshot(backend, self._get_param("FinalSnapshotIdentifier"), group_id=group_id)
-    retain_primary = bool(self._get_bool_param("RetainPrimaryCluster"))
+def _remove_group(backend: ElastiCacheBackend, group: ReplicationGroup, retain_primary: bool) -> None:
     for index, member_id in enumerate(list(group.member_clusters)):
         cluster = backend.cache_clusters.get(member_id)
         if cluster is None:
             continue
         if retain_primary and index == 0:
             cluster.replication_group_id = None
+            cluster.twin_timeline_key = None
+            cluster.cache_cluster_status = AVAILABLE
             continue
         del backend.cache_clusters[member_id]
         backend.tagging_service.delete_all_tags_for_resource(cluster.arn)
-    group.status = "deleting"
-    del backend.replication_groups[group_id]
+    backend.replication_groups.pop(group.replication_group_id, None)
     backend.tagging_service.delete_all_tags_for_resource(group.arn)
+
+
+def purge_finished_deletions(backend: ElastiCacheBackend) -> None:
+    """Remove the replication groups whose `deleting` phase (time mode) is over."""
+    for group in list(backend.replication_groups.values()):
+        if group.__dict__.get("twin_deleting") and not TIMELINE.busy(group.arn):
+            _remove_group(backend, group, bool(group.__dict__.get("twin_retain_primary")))
+
+
+def _available_group(backend: ElastiCacheBackend, group_id: str) -> ReplicationGroup:
+    """The replication group, which must be `available` (not creating, modifying or deleting) to be changed."""
+    purge_finished_deletions(backend)
+    group = backend.replication_groups.get(group_id)
+    if group is None:
+        raise _replication_group_not_found(group_id)
+    if group.status != AVAILABLE:
+        raise TwinServiceError(
+            "InvalidReplicationGroupState", f"Replication group {group_id} is not in available state ({group.status})."
+        )
+    return group
+
+
+@replaces(ElastiCacheResponse, "delete_replication_group")
+def delete_replication_group(self: ElastiCacheResponse) -> ActionResult:
+    """AWS: answers `deleting`, then the group and its clusters are gone (RetainPrimaryCluster keeps the primary).
+    In time mode the group stays `deleting` for AWS's typical duration, scaled."""
+    backend = self.elasticache_backend
+    group = _available_group(backend, self._get_param("ReplicationGroupId") or "")
+    _final_snapshot(backend, self._get_param("FinalSnapshotIdentifier"), group_id=group.replication_group_id)
+    retain_primary = bool(self._get_bool_param("RetainPrimaryCluster"))
+    group.status = DELETING
+    for index, member_id in enumerate(group.member_clusters):
+        cluster = backend.cache_clusters.get(member_id)
+        if cluster is not None and not (retain_primary and index == 0):
+            cluster.cache_cluster_status = DELETING
+    begin_phase(group, DELETING)
+    group.twin_deleting = True
+    group.twin_retain_primary = retain_primary
+    purge_finished_deletions(backend)
     return ActionResult({"ReplicationGroup": group})
+
+
+@replaces(ElastiCacheBackend, "describe_replication_groups")
+def describe_replication_groups(self: ElastiCacheBackend, replication_group_id: str | None = None) -> list[Any]:
+    """AWS: a deleted group is gone (ReplicationGroupNotFoundFault) once its deletion is over."""
+    purge_finished_deletions(self)
+    return original(ElastiCacheBackend, "describe_replication_groups")(self, replication_group_id)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -1169,13 +1315,12 @@ def modify_replication_group(self: ElastiCacheResponse) -> ActionResult:
     settings, failover, Multi-AZ, minor upgrades, node type and engine version; invalid input changes nothing."""
     backend = self.elasticache_backend
     params = self._get_params()
-    group = backend.replication_groups.get(params.get("ReplicationGroupId") or "")
-    if group is None:
-        raise _replication_group_not_found(params.get("ReplicationGroupId") or "")
+    group = _available_group(backend, params.get("ReplicationGroupId") or "")
     plan = _plan_modification(backend, group, params)
     _apply_modification(group, plan)
     _apply_simple_settings(group, params)
     _apply_node_changes(backend, group, params)
     group.snapshotting_cluster_id = _snapshotting_cluster(group)
     sync_members(backend, group)
+    begin_phase(group, MODIFYING)
     return ActionResult({"ReplicationGroup": group})

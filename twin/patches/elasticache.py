@@ -294,10 +294,6 @@ def full_engine_version(engine_version: str) -> str:
     return LATEST_PATCH.get(engine_version, f"{engine_version}.0")
 
 
-def _engine_of_family(family: str) -> str:
-    return next(engine for engine, _, known in ENGINE_FAMILIES if known == family)
-
-
 def _region_short(region: str) -> str:
     parts = region.split("-")
     return parts[0] + "".join(part[0] for part in parts[1:-1]) + parts[-1]

@@ -65,10 +65,7 @@ def write_env(port: int, extra: dict[str, str] | None = None) -> Path:
 
 
 def up(port: int, with_dataplane: bool = True) -> int:
-    """Start the control plane, then the data plane; write .local/env.sh with both."""
-    status = up_control_plane(port)
-    if status != 0:
-        return status
+    """Start the data plane, then the control plane wired to it; write .local/env.sh with both."""
     extra: dict[str, str] = {}
     if with_dataplane:
         from twin import dataplane
@@ -79,12 +76,15 @@ def up(port: int, with_dataplane: bool = True) -> int:
             print(f"twin: the data plane cannot start: {error}", file=sys.stderr)
             return 1
         print("twin: data plane running: " + ", ".join(f"{name}={value}" for name, value in sorted(extra.items())))
+    status = up_control_plane(port, wired=with_dataplane)
+    if status != 0:
+        return status
     path = write_env(port, extra)
     print(f"twin: environment in {path} (source it to use the twin)")
     return 0
 
 
-def up_control_plane(port: int) -> int:
+def up_control_plane(port: int, wired: bool) -> int:
     pid = processes.running(TWIN)
     if pid and health(port):
         print(f"twin: control plane already running (pid {pid}) at {endpoint(port)}")
@@ -102,7 +102,7 @@ def up_control_plane(port: int) -> int:
     process = processes.start(
         TWIN,
         [sys.executable, "-m", "twin", "--port", str(port), "serve", "--state-dir", str(state_dir)],
-        env={**os.environ, "PYTHONPATH": str(processes.REPO_ROOT)},
+        env={**os.environ, "PYTHONPATH": str(processes.REPO_ROOT), "TWIN_WIRE_DATAPLANE": "1" if wired else "0"},
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

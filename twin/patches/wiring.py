@@ -17,8 +17,9 @@ twin of the patch tests has no data plane and keeps moto's hostnames.
 
 Departures the twin cannot avoid (one loopback address, one server per engine): AWS serves the writer and the
 reader endpoints on one port (the cluster's Port) at two hostnames; the twin has one address, 127.0.0.1, so the
-cluster's ReaderEndpoint is 127.0.0.1 and the reader server answers on its own port, TWIN_MYSQL_READER_PORT (also the reader instances' Endpoint.Port). A
-replication group's primary and reader endpoints are one Redis server, so its reader endpoint accepts writes.
+cluster's ReaderEndpoint is 127.0.0.1 and the reader server answers on its own port, TWIN_MYSQL_READER_PORT
+(also the reader instances' Endpoint.Port). A replication group's primary and reader endpoints are one Redis
+server, so its reader endpoint accepts writes.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ AWS behaviour implemented here (moto 5.2.5 departs on each point):
   its parameter groups (pending-reboot cleared). An instance that is not available cannot be rebooted.
 
 The instance's state is one attribute, `twin_state` (an InstanceState): a settled status (what moto assigns to
-`status`) and an optional transient one until a deadline; moto's `status` becomes a property reading it. A transition
-lasts `scaled_seconds`: AWS's typical duration times twin.timeline's time scale (0, so at once, outside time mode).
+`status`) and an optional transient one until a deadline; moto's `status` becomes a property reading it. Time-mode
+phases (rebooting here; creating, backing-up, modifying, deleting in twin.patches.time_mode) come from twin.timeline
+under `instance_key`: each lasts AWS's typical duration times the time scale (0, so at once, outside time mode).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from moto.rds.models import DBInstance, DBInstanceClustered, DBSubnetGroup, RDSB
 from twin.patches._registry import adds, original, replaces
 from twin.patches.errors import TwinServiceError
 from twin.patches.rds_parameters import mark_parameters_applied
-from twin.timeline import TIMELINE, TYPICAL_AWS_SECONDS
+from twin.timeline import TIMELINE
 
 AVAILABLE = "available"
 REBOOTING = "rebooting"
@@ -58,14 +59,18 @@ def instance_state(instance: Any) -> InstanceState:
     return state
 
 
+def instance_key(instance: Any) -> str:
+    """The instance's key in twin.timeline."""
+    return f"rds-instance:{instance.db_instance_arn}"
+
+
 def instance_status(instance: Any) -> str:
-    """DBInstanceStatus of an instance now."""
-    return instance_state(instance).current(time.monotonic())
-
-
-def scaled_seconds(duration: str) -> float:
-    """How long a transition lasts here: AWS's typical duration times the time scale (0 outside time mode)."""
-    return TYPICAL_AWS_SECONDS[duration] * TIMELINE.scale
+    """DBInstanceStatus of an instance now: a transient status, else its time-mode phase, else the settled one."""
+    state = instance_state(instance)
+    shown = state.current(time.monotonic())
+    if shown != state.settled:
+        return shown
+    return TIMELINE.state(instance_key(instance), state.settled)
 
 
 def begin_transition(instance: Any, status: str, seconds: float) -> None:
@@ -100,7 +105,7 @@ def reboot_db_instance(self: Any, db_instance_identifier: str) -> Any:
             "InvalidDBInstanceState", f"Instance {instance.db_instance_identifier} is not in available state."
         )
     mark_parameters_applied(instance)
-    begin_transition(instance, REBOOTING, scaled_seconds(REBOOT_DURATION))
+    TIMELINE.schedule(instance_key(instance), [(REBOOTING, REBOOT_DURATION)])
     return as_shown_during(instance, REBOOTING)
 
 

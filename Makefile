@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Everything a run of the site or a test needs from the twin, loaded into the recipe's shell.
 WITH_TWIN := source $(ENV_SH) &&
 
-.PHONY: help venv local-up local-down demo test lint unit twin-test integration molecule changelog clean
+.PHONY: help venv packages local-up local-down demo test lint unit twin-test integration molecule changelog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,8 +28,10 @@ $(VENV)/.installed: requirements.txt scripts/bootstrap
 	scripts/bootstrap "$(VENV)" "$(PYTHON)"
 	touch $@
 
-local-up: venv ## start the local twin and its data plane (idempotent), write .local/env.sh
+packages: ## install the data plane's Debian packages when missing (MariaDB, Redis, PostgreSQL)
 	scripts/install-dataplane-packages
+
+local-up: venv packages ## start the local twin and its data plane (idempotent), write .local/env.sh
 	$(PY) -m twin up
 
 local-down: ## stop every process of the local environment and remove its state
@@ -55,7 +57,7 @@ unit: venv ## unit tests of our modules and plugins
 	@if compgen -G 'tests/unit/**/test_*.py' >/dev/null || compgen -G 'tests/unit/test_*.py' >/dev/null; then \
 		$(PY) -m pytest tests/unit; else echo "no unit tests yet"; fi
 
-twin-test: venv ## the twin's own tests: every patch against the AWS behaviour it implements
+twin-test: venv packages ## the twin's own tests: every patch against the AWS behaviour it implements
 	$(PY) -m pytest tests/twin
 
 integration: local-up ## upstream and own modules against the running twin, twice (idempotence)

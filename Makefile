@@ -52,6 +52,7 @@ lint: venv ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/ansible-lint --profile production
+	$(PY) scripts/role-readme --check
 
 unit: venv ## unit tests of our modules and plugins
 	@if compgen -G 'tests/unit/**/test_*.py' >/dev/null || compgen -G 'tests/unit/test_*.py' >/dev/null; then \

@@ -1,0 +1,71 @@
+"""Bad input fails before any AWS call, with a message that names the variable and what is allowed.
+
+Each case of tests/integration/bad_input/*.yml runs `playbooks/site.yml -i inventories/local --tags <tags>` with
+its extra vars against the running local twin (`make local-up`); the run must fail, its output must contain the
+expected text, and the twin's request log must show no mutating call made during the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES_DIR = Path(__file__).resolve().parent / "bad_input"
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yml")):
+        for case in yaml.safe_load(path.read_text()) or []:
+            cases.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+    return cases
+
+
+def _twin_endpoint() -> str:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    if not endpoint.startswith("http://127.0.0.1"):
+        pytest.fail("the local twin is not in the environment: run `make local-up` and `source .local/env.sh`")
+    return endpoint
+
+
+def _requests(since: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{_twin_endpoint()}/_twin/requests?since={since}", timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_bad_input_is_refused_before_any_change(case: dict[str, Any], tmp_path: Path) -> None:
+    since = _requests(0)["last_seq"]
+    extra_vars = tmp_path / "vars.json"
+    extra_vars.write_text(json.dumps(case["vars"]))
+    result = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "ansible-playbook"),
+            "playbooks/site.yml",
+            "-i",
+            f"inventories/{case.get('inventory', 'local')}",
+            "--tags",
+            case["tags"],
+            "-e",
+            f"@{extra_vars}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the run did not fail:\n{output[-3000:]}"
+    assert case["expect"] in output, f"{case['expect']!r} not in the output:\n{output[-3000:]}"
+    calls = _requests(since)
+    mutating = [f"{entry['service']}:{entry['action']}" for entry in calls["entries"] if entry["mutating"]]
+    assert mutating == [], f"mutating calls were made before the input was refused: {mutating}"

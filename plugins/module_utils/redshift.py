@@ -106,6 +106,21 @@ def arn_parts(arn: str) -> tuple[str, str, str]:
     return fields[1], fields[3], fields[4]
 
 
+@RedshiftErrorHandler.list_error_handler("describe the KMS key")
+@AWSRetry.jittered_backoff()
+def _kms_key_arn(kms: Any, key: str) -> str | None:
+    return kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+
+
+def same_kms_key(kms: Any, current: str | None, wanted: str) -> bool:
+    """Whether two references to KMS keys (id, ARN, alias) name the same key; AWS answers with ARNs."""
+    if current is None:
+        return False
+    if current == wanted:
+        return True
+    return (_kms_key_arn(kms, current) or current) == (_kms_key_arn(kms, wanted) or wanted)
+
+
 def tags_of(resource: dict[str, Any]) -> dict[str, str]:
     return boto3_tag_list_to_ansible_dict(resource.get("Tags") or [])
 

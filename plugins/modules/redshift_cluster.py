@@ -373,6 +373,7 @@ from ansible_collections.xyz.aws_database.plugins.module_utils.redshift import (
     arn_parts,
     ensure_tags,
     redshift_arn,
+    same_kms_key,
     tags_of,
     wait_for_cluster,
 )
@@ -721,21 +722,6 @@ def cluster_view(cluster: dict[str, Any], logging: dict[str, Any]) -> dict[str, 
     }
 
 
-@RedshiftErrorHandler.list_error_handler("describe the KMS key")
-@AWSRetry.jittered_backoff()
-def _key_arn(kms: Any, key: str) -> str | None:
-    return kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
-
-
-def same_key(kms: Any, current: str | None, wanted: str) -> bool:
-    """Whether two KMS key references (id, ARN, alias) name the same key."""
-    if current is None:
-        return False
-    if current == wanted:
-        return True
-    return (_key_arn(kms, current) or current) == (_key_arn(kms, wanted) or wanted)
-
-
 def desired_view(params: dict[str, Any], current: dict[str, Any] | None, kms: Any) -> dict[str, Any]:
     """The attributes the cluster will have: the current (or AWS's defaults) with the options given."""
     desired = copy.deepcopy(current) if current else copy.deepcopy(CREATE_DEFAULTS)
@@ -744,7 +730,7 @@ def desired_view(params: dict[str, Any], current: dict[str, Any] | None, kms: An
             desired[name] = params[name]
     if params["cluster_type"] == "single-node":
         desired["number_of_nodes"] = 1
-    if current and params["kms_key_id"] and same_key(kms, current["kms_key_id"], params["kms_key_id"]):
+    if current and params["kms_key_id"] and same_kms_key(kms, current["kms_key_id"], params["kms_key_id"]):
         desired["kms_key_id"] = current["kms_key_id"]
     if current and current["port"] is None:
         desired["port"] = None  # not known before the cluster is available

@@ -465,7 +465,7 @@ def ensure_updated(module: AnsibleXyzAWSModule, client: Any, kms: Any, integrati
     to_set, to_unset = tags_after(before["tags"], params["tags"], params["purge_tags"])
     after = copy.deepcopy(before)
     after.update({option: params[option] for option in modifiable})
-    after["tags"] = {k: v for k, v in before["tags"].items() if k not in to_unset} | to_set
+    after["tags"] = {**{k: v for k, v in before["tags"].items() if k not in to_unset}, **to_set}
     changed = bool(changes or to_set or to_unset)
     if module.check_mode or not changed:
         finish(module, changed, before, after)

@@ -263,3 +263,16 @@ def test_delete_check_mode_then_delete_then_nothing(created: dict[str, Any], run
     assert (deleted["changed"], deleted["integration"]) == (True, {})
     assert clean_twin.client("rds", region=REGION).describe_integrations()["Integrations"] == []
     assert run(integration_name=NAME, state="absent")["changed"] is False
+
+
+def test_throttled_calls_are_retried(run: Run, ends: dict[str, str], clean_twin: Any) -> None:
+    """The twin's fault mode answers a share of the calls with AWS's Throttling error; the module retries them."""
+    clean_twin.configure(fault_rate=0.3, fault_seed=11)
+    try:
+        created = run(**_args(ends))
+        again = run(**_args(ends))
+        deleted = run(integration_name=NAME, state="absent")
+    finally:
+        clean_twin.configure(fault_rate=0, fault_seed=0)
+    assert (created["changed"], again["changed"], deleted["changed"]) == (True, False, True), (created, again)
+    assert any(entry["fault"] for entry in clean_twin.requests()["entries"])

@@ -335,3 +335,15 @@ def test_delete_keeps_a_final_snapshot_then_nothing_to_do(created: dict[str, Any
     assert [s["SnapshotIdentifier"] for s in snapshots] == ["unit-warehouse-final"]
     again = run(identifier=CLUSTER, state="absent", final_snapshot_identifier="unit-warehouse-final")
     assert again["changed"] is False
+
+
+def test_throttled_calls_are_retried(run: Run, clean_twin: Any) -> None:
+    """The twin's fault mode answers a share of the calls with AWS's Throttling error; the module retries them."""
+    clean_twin.configure(fault_rate=0.3, fault_seed=7)
+    try:
+        created = run(**_args(logging={"log_destination_type": "cloudwatch"}))
+        again = run(**_args(logging={"log_destination_type": "cloudwatch"}))
+    finally:
+        clean_twin.configure(fault_rate=0, fault_seed=0)
+    assert (created["changed"], again["changed"]) == (True, False), (created, again)
+    assert any(entry["fault"] for entry in clean_twin.requests()["entries"])

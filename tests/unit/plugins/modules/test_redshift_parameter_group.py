@@ -222,3 +222,15 @@ def test_a_group_in_use_is_not_deleted(created: dict[str, Any], run: Run, clean_
     result = run(name=GROUP, state="absent")
     assert result["failed"]
     assert "InvalidClusterParameterGroupState" in json.dumps(result)
+
+
+def test_throttled_calls_are_retried(run: Run, clean_twin: Any) -> None:
+    """The twin's fault mode answers a share of the calls with AWS's Throttling error; the module retries them."""
+    clean_twin.configure(fault_rate=0.3, fault_seed=5)
+    try:
+        created = run(**_args(parameters={"statement_timeout": 60000}))
+        again = run(**_args(parameters={"statement_timeout": 60000}))
+    finally:
+        clean_twin.configure(fault_rate=0, fault_seed=0)
+    assert (created["changed"], again["changed"]) == (True, False), (created, again)
+    assert any(entry["fault"] for entry in clean_twin.requests()["entries"])

@@ -167,3 +167,15 @@ def test_delete_check_mode_then_delete_then_nothing(
     assert run(resource_arn=namespace, state="absent")["changed"] is True
     assert _mutating(clean_twin, since) == ["DeleteResourcePolicy"]
     assert run(resource_arn=namespace, state="absent")["changed"] is False
+
+
+def test_throttled_calls_are_retried(run: Run, namespace: str, clean_twin: Any) -> None:
+    """The twin's fault mode answers a share of the calls with AWS's Throttling error; the module retries them."""
+    clean_twin.configure(fault_rate=0.4, fault_seed=3)
+    try:
+        put = run(resource_arn=namespace, authorized_sources=[SOURCE])
+        again = run(resource_arn=namespace, authorized_sources=[SOURCE])
+    finally:
+        clean_twin.configure(fault_rate=0, fault_seed=0)
+    assert (put["changed"], again["changed"]) == (True, False), (put, again)
+    assert any(entry["fault"] for entry in clean_twin.requests()["entries"])

@@ -347,3 +347,35 @@ def test_throttled_calls_are_retried(run: Run, clean_twin: Any) -> None:
         clean_twin.configure(fault_rate=0, fault_seed=0)
     assert (created["changed"], again["changed"]) == (True, False), (created, again)
     assert any(entry["fault"] for entry in clean_twin.requests()["entries"])
+
+
+def test_port_in_the_ra3_range_then_changed(run: Run, clean_twin: Any) -> None:
+    assert run(**_args(port=5440))["cluster"]["endpoint"]["port"] == 5440
+    assert run(**_args(port=5440))["changed"] is False
+    moved = run(**_args(port=8192))
+    assert (moved["diff"]["before"]["port"], moved["diff"]["after"]["port"]) == (5440, 8192)
+    assert _describe(clean_twin)["Endpoint"]["Port"] == 8192
+
+
+def test_password_management_handed_to_aws_and_back(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
+    managed = run(**_args(master_user_password=None, manage_master_password=True))
+    assert managed["changed"] is True
+    assert (
+        managed["diff"]["before"]["manage_master_password"],
+        managed["diff"]["after"]["manage_master_password"],
+    ) == (
+        False,
+        True,
+    )
+    assert _describe(clean_twin)["MasterPasswordSecretArn"]
+    back = run(**_args())
+    assert back["changed"] is True
+    assert "MasterPasswordSecretArn" not in _describe(clean_twin)
+    assert run(**_args())["changed"] is False
+
+
+def test_multi_az_on_a_multi_node_ra3_cluster(run: Run, clean_twin: Any) -> None:
+    assert run(**_args(number_of_nodes=2))["changed"] is True
+    result = run(**_args(number_of_nodes=2, multi_az=True))
+    assert (result["changed"], result["cluster"]["multi_az"]) == (True, "Enabled")
+    assert run(**_args(number_of_nodes=2, multi_az=True))["changed"] is False

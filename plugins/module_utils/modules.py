@@ -1,5 +1,3 @@
-# -*- coding: utf-8 -*-
-
 # Copyright: XYZ Corporation
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 

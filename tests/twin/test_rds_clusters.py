@@ -300,3 +300,116 @@ def test_deleted_replica_leaves_the_source_list(aws) -> None:
     west.delete_db_cluster(DBClusterIdentifier="replica", SkipFinalSnapshot=True)
     listed = aws("rds", region=SOURCE_REGION).describe_db_clusters(DBClusterIdentifier="source")["DBClusters"][0]
     assert listed["ReadReplicaIdentifiers"] == []
+
+
+# ---------------------------------------------------------------- master user password managed by RDS
+
+MANAGED = {"Engine": "aurora-mysql", "EngineVersion": ENGINE_VERSION, "MasterUsername": "admin"}
+
+
+def _managed_cluster(rds: Any, name: str, **extra: Any) -> dict[str, Any]:
+    return rds.create_db_cluster(DBClusterIdentifier=name, ManageMasterUserPassword=True, **MANAGED, **extra)[
+        "DBCluster"
+    ]
+
+
+def _secrets(aws: Any) -> list[str]:
+    return [secret["ARN"] for secret in aws("secretsmanager").list_secrets()["SecretList"]]
+
+
+def test_create_refuses_a_password_with_a_managed_password(aws) -> None:
+    """AWS (CreateDBCluster): MasterUserPassword "Can't be specified if ManageMasterUserPassword is turned on" ->
+    InvalidParameterCombination; MasterUserSecretKmsKeyId without ManageMasterUserPassword -> InvalidParameterValue
+    "A ManageMasterUserPassword value is required when MasterUserSecretKmsKeyId is specified."."""
+    rds = aws("rds")
+    with pytest.raises(ClientError) as excinfo:
+        _managed_cluster(rds, "both", MasterUserPassword="password123")
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    with pytest.raises(ClientError) as excinfo:
+        _cluster(rds, "keyonly", MasterUserSecretKmsKeyId="alias/aws/secretsmanager")
+    assert _error(excinfo) == (
+        "InvalidParameterValue",
+        "A ManageMasterUserPassword value is required when MasterUserSecretKmsKeyId is specified.",
+    )
+    assert rds.describe_db_clusters()["DBClusters"] == []
+    assert _secrets(aws) == []
+
+
+def test_modify_refuses_a_password_while_rds_manages_it(aws) -> None:
+    """AWS (ModifyDBCluster): turning ManageMasterUserPassword on, "you can't specify MasterUserPassword"; and
+    MasterUserPassword "Can't be specified if ManageMasterUserPassword is turned on" -> InvalidParameterCombination."""
+    rds = aws("rds")
+    _cluster(rds, "vaulted")
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_cluster(
+            DBClusterIdentifier="vaulted", ManageMasterUserPassword=True, MasterUserPassword="password456"
+        )
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    assert "MasterUserSecret" not in rds.describe_db_clusters(DBClusterIdentifier="vaulted")["DBClusters"][0]
+    _managed_cluster(rds, "managed")
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_cluster(DBClusterIdentifier="managed", MasterUserPassword="password456", ApplyImmediately=True)
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+
+
+def test_turning_management_off_needs_the_new_password(aws) -> None:
+    """AWS (ModifyDBCluster): "If the DB cluster already manages the master user password ... and you specify that
+    the master user password is not managed ..., then you must specify MasterUserPassword" (InvalidParameterCombination
+    "MasterUserPassword must be provided when ManageMasterUserPassword is set to false."); RDS then deletes the
+    secret."""
+    rds = aws("rds")
+    secret = _managed_cluster(rds, "managed")["MasterUserSecret"]["SecretArn"]
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_cluster(DBClusterIdentifier="managed", ManageMasterUserPassword=False, ApplyImmediately=True)
+    assert _error(excinfo) == (
+        "InvalidParameterCombination",
+        "MasterUserPassword must be provided when ManageMasterUserPassword is set to false.",
+    )
+    assert _secrets(aws) == [secret]
+    rds.modify_db_cluster(
+        DBClusterIdentifier="managed",
+        ManageMasterUserPassword=False,
+        MasterUserPassword="password456",
+        ApplyImmediately=True,
+    )
+    assert "MasterUserSecret" not in rds.describe_db_clusters(DBClusterIdentifier="managed")["DBClusters"][0]
+    assert _secrets(aws) == []
+
+
+def test_the_key_of_a_managed_secret_cannot_change(aws) -> None:
+    """AWS (ModifyDBCluster, MasterUserSecretKmsKeyId): valid only when turning ManageMasterUserPassword on for a
+    cluster that doesn't manage it; "If the DB cluster already manages the master user password in Amazon Web Services
+    Secrets Manager, you can't change the KMS key that is used to encrypt the secret." The one secret stays."""
+    rds = aws("rds")
+    created = _managed_cluster(rds, "managed")["MasterUserSecret"]
+    key = aws("kms").create_key()["KeyMetadata"]["Arn"]
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_cluster(
+            DBClusterIdentifier="managed",
+            ManageMasterUserPassword=True,
+            MasterUserSecretKmsKeyId=key,
+            ApplyImmediately=True,
+        )
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    again = rds.modify_db_cluster(DBClusterIdentifier="managed", ManageMasterUserPassword=True, ApplyImmediately=True)
+    assert again["DBCluster"]["MasterUserSecret"]["SecretArn"] == created["SecretArn"]
+    assert _secrets(aws) == [created["SecretArn"]]
+
+
+def test_turning_management_on_takes_the_secret_key(aws) -> None:
+    """AWS (ModifyDBCluster): turning ManageMasterUserPassword on with MasterUserSecretKmsKeyId encrypts the new secret
+    with that key; RotateMasterUserPassword is valid only for a password RDS manages."""
+    rds = aws("rds")
+    _cluster(rds, "vaulted")
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_cluster(DBClusterIdentifier="vaulted", RotateMasterUserPassword=True, ApplyImmediately=True)
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    key = aws("kms").create_key()["KeyMetadata"]["Arn"]
+    secret = rds.modify_db_cluster(
+        DBClusterIdentifier="vaulted",
+        ManageMasterUserPassword=True,
+        MasterUserSecretKmsKeyId=key,
+        ApplyImmediately=True,
+    )["DBCluster"]["MasterUserSecret"]
+    assert secret["KmsKeyId"] == key
+    assert _secrets(aws) == [secret["SecretArn"]]

@@ -17,6 +17,11 @@ AWS behaviour implemented here (moto 5.2.5 departs on each point):
   use fails GlobalClusterAlreadyExistsFault. RemoveFromGlobalCluster detaches a member (the primary last);
   DeleteGlobalCluster refuses while members remain; unknown global clusters fail GlobalClusterNotFoundFault.
 - DescribeDBEngineVersions (not implemented by moto) answers for aurora-mysql, with SupportsGlobalDatabases.
+- Master user password managed by RDS in Secrets Manager (ManageMasterUserPassword): CreateDBCluster refuses it with
+  MasterUserPassword; ModifyDBCluster refuses MasterUserPassword while RDS manages the password (unless turning
+  management off), requires MasterUserPassword to turn management off, takes MasterUserSecretKmsKeyId only with
+  ManageMasterUserPassword and only when management is being turned on (the key of a managed secret cannot change),
+  keeps the one secret when ManageMasterUserPassword=true is sent again, and rotates only a managed password.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from moto.core.responses import ActionResult
 from moto.rds.models import DBCluster, DBSubnetGroup, GlobalCluster, RDSBackend, rds_backends
 from moto.rds.responses import RDSResponse
 
-from twin.patches._registry import adds, replaces
+from twin.patches._registry import adds, original, replaces
 from twin.patches.errors import InvalidParameterCombination, InvalidParameterValue, TwinServiceError
 from twin.patches.rds_parameters import effective_cluster_parameter, writer_parameters_in_sync
 
@@ -216,6 +221,24 @@ def _join_global_cluster(cluster: DBCluster, joined: GlobalCluster) -> None:
     joined.members.append(cluster)
 
 
+def _refuse_secret_key_alone(kwargs: Any) -> None:
+    if kwargs.get("master_user_secret_kms_key_id") and kwargs.get("manage_master_user_password") is None:
+        raise InvalidParameterValue(
+            "A ManageMasterUserPassword value is required when MasterUserSecretKmsKeyId is specified."
+        )
+
+
+def _refuse_password_with_managed_password(kwargs: Any) -> None:
+    """CreateDBCluster: RDS generates a managed password, so MasterUserPassword can't come with it."""
+    _refuse_secret_key_alone(kwargs)
+    if _flag(kwargs.get("manage_master_user_password")) and kwargs.get("master_user_password"):
+        # AWS documents the refusal ("Can't be specified if ManageMasterUserPassword is turned on"); the words are
+        # the twin's.
+        raise InvalidParameterCombination(
+            "You can't specify MasterUserPassword when ManageMasterUserPassword is turned on."
+        )
+
+
 @replaces(RDSBackend, "create_db_cluster")
 def create_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
     """CreateDBCluster: refuse an identifier in use before anything changes; replicas and secondaries."""
@@ -223,6 +246,7 @@ def create_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
     if cluster_id in self.clusters:
         raise DBClusterAlreadyExistsFault()
     source = _replication_source(self, kwargs)
+    _refuse_password_with_managed_password(kwargs)
     joined = _joined_global_cluster(self, kwargs)
     secondary = joined is not None and bool(joined.members)
     cluster = _new_cluster(self, kwargs, inherits_credentials=source is not None or secondary)
@@ -245,6 +269,59 @@ def create_subnet_group(
     group = DBSubnetGroup(self, subnet_name, description, subnets, tags)
     self.subnet_groups[subnet_name] = group
     return group
+
+
+# ---------------------------------------------------------------- ModifyDBCluster: the master user password
+
+
+def _check_turning_on(cluster: DBCluster, kwargs: Any) -> None:
+    if kwargs.get("master_user_password"):
+        raise InvalidParameterCombination(
+            "You can't specify MasterUserPassword when ManageMasterUserPassword is turned on."
+        )
+    if cluster.manage_master_user_password and kwargs.get("master_user_secret_kms_key_id"):
+        # API reference (MasterUserSecretKmsKeyId): valid only when turning management on; "If the DB cluster
+        # already manages the master user password in Amazon Web Services Secrets Manager, you can't change the KMS
+        # key that is used to encrypt the secret." The words are the twin's.
+        raise InvalidParameterCombination(
+            "You can't change the KMS key of the master user secret: RDS already manages the master user password "
+            f"of DB cluster {cluster.db_cluster_identifier} in Secrets Manager."
+        )
+
+
+def _check_master_password_change(cluster: DBCluster, kwargs: Any) -> None:
+    """The combinations of ManageMasterUserPassword, MasterUserPassword and MasterUserSecretKmsKeyId AWS refuses."""
+    _refuse_secret_key_alone(kwargs)
+    manage = kwargs.get("manage_master_user_password")
+    if manage is not None and _flag(manage):
+        _check_turning_on(cluster, kwargs)
+    elif manage is not None:
+        if not kwargs.get("master_user_password"):
+            raise InvalidParameterCombination(
+                "MasterUserPassword must be provided when ManageMasterUserPassword is set to false."
+            )
+    elif kwargs.get("master_user_password") and cluster.manage_master_user_password:
+        raise InvalidParameterCombination(
+            "You can't specify MasterUserPassword: RDS manages the master user password of DB cluster "
+            f"{cluster.db_cluster_identifier} in Secrets Manager (turn ManageMasterUserPassword off to set one)."
+        )
+    if _flag(kwargs.get("rotate_master_user_password")) and not cluster.manage_master_user_password:
+        raise InvalidParameterCombination(
+            "You can't rotate the master user password: RDS does not manage it in Secrets Manager for DB cluster "
+            f"{cluster.db_cluster_identifier}."
+        )
+
+
+@replaces(RDSBackend, "modify_db_cluster")
+def modify_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
+    """ModifyDBCluster: the password-management refusals first; turning on a managed password keeps the one secret."""
+    cluster = self.clusters.get(kwargs["db_cluster_identifier"])
+    if cluster is None:
+        raise DBClusterNotFoundFault(kwargs["db_cluster_identifier"])
+    _check_master_password_change(cluster, kwargs)
+    if _flag(kwargs.get("manage_master_user_password")) and cluster.manage_master_user_password:
+        kwargs.pop("manage_master_user_password")  # already managed: moto would make a second secret
+    return original(RDSBackend, "modify_db_cluster")(self, kwargs)
 
 
 # ---------------------------------------------------------------- DeleteDBCluster

@@ -78,6 +78,28 @@ def test_create_existing_subnet_group_fails_already_exists(aws) -> None:
     assert group["DBSubnetGroupDescription"] == "first"
 
 
+# ---------------------------------------------------------------- storage encryption
+
+
+def test_encrypted_without_a_key_uses_the_aws_managed_rds_key(aws) -> None:
+    """AWS (CreateDBCluster, KmsKeyId): "If the StorageEncrypted parameter is enabled and ReplicationSourceIdentifier
+    isn't specified, then Amazon RDS uses your default KMS key" - the AWS managed key aws/rds of the account in that
+    region, named by its key ARN. An unencrypted cluster has no KmsKeyId; a key asked for by alias comes back as its
+    key ARN."""
+    rds = aws("rds")
+    encrypted = _cluster(rds, "sealed", StorageEncrypted=True)
+    default_key = aws("kms").describe_key(KeyId="alias/aws/rds")["KeyMetadata"]
+    assert encrypted["KmsKeyId"] == default_key["Arn"]
+    assert default_key["KeyManager"] == "AWS"
+    assert "KmsKeyId" not in _cluster(rds, "open")
+    kms = aws("kms")
+    own_key = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/orders", TargetKeyId=own_key)
+    assert _cluster(rds, "own", StorageEncrypted=True, KmsKeyId="alias/orders")["KmsKeyId"] == own_key
+    listed = {c["DBClusterIdentifier"]: c.get("KmsKeyId") for c in rds.describe_db_clusters()["DBClusters"]}
+    assert listed == {"sealed": default_key["Arn"], "open": None, "own": own_key}
+
+
 # ---------------------------------------------------------------- deletion
 
 

@@ -2,6 +2,7 @@
 
 moto 5.2.5 looks keys up by raw ID in DisableKey, EnableKey, CancelKeyDeletion and ScheduleKeyDeletion, so a key ARN
 (what amazon.aws.kms_key passes) ends in an HTTP 500 KeyError. tests/twin/test_kms.py states each AWS behaviour.
+An AWS managed key (alias aws/<service>, which moto creates on first use as AWS does) has KeyManager AWS.
 """
 
 from __future__ import annotations
@@ -111,3 +112,12 @@ def cancel_key_deletion_response(self: KmsResponse) -> str:
     self._validate_cmk_id(key_id)
     self.kms_backend.cancel_key_deletion(key_id)
     return json.dumps({"KeyId": _key(self.kms_backend, key_id).arn})
+
+
+@replaces(KmsBackend, "_generate_default_keys")
+def generate_default_keys(self: KmsBackend, alias_name: str) -> str | None:
+    """The key of an AWS managed alias (aws/rds, aws/secretsmanager...) is managed by AWS: KeyManager AWS."""
+    key_id = original(KmsBackend, "_generate_default_keys")(self, alias_name)
+    if key_id is not None:
+        self.keys[key_id].key_manager = "AWS"
+    return key_id

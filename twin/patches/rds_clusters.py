@@ -22,6 +22,9 @@ AWS behaviour implemented here (moto 5.2.5 departs on each point):
   management off), requires MasterUserPassword to turn management off, takes MasterUserSecretKmsKeyId only with
   ManageMasterUserPassword and only when management is being turned on (the key of a managed secret cannot change),
   keeps the one secret when ManageMasterUserPassword=true is sent again, and rotates only a managed password.
+- Storage encryption: KmsKeyId is the ARN of the key asked for, or, for StorageEncrypted without KmsKeyId, the ARN of
+  the account's AWS managed key of the region (alias aws/rds, created on first use as AWS does); an unencrypted
+  cluster has no KmsKeyId (moto answered "default_kms_key_id" for both).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ GLOBAL_REGION = "us-east-1"
 CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):cluster:(?P<name>.+)$")
 BINLOG_ENGINES = ("aurora-mysql", "aurora")
 BINLOG_OFF = (None, "", "OFF")
+DEFAULT_RDS_KEY_ALIAS = "alias/aws/rds"
 # Lets moto's DBCluster skip its credential checks for a cluster that inherits credentials (replica, secondary).
 _INHERITS_CREDENTIALS = "twin-inherits-credentials"
 
@@ -151,11 +155,24 @@ def _refuse_source_without_binlog(source: DBCluster) -> None:
         )
 
 
+def default_rds_key(backend: RDSBackend) -> str:
+    """The ARN of the account's AWS managed key for RDS in the backend's region (KMS alias aws/rds)."""
+    return backend.kms.describe_key(DEFAULT_RDS_KEY_ALIAS).arn
+
+
+def _storage_key(backend: RDSBackend, encrypted: bool, requested_key: str | None) -> str | None:
+    """KmsKeyId of a cluster's storage: the key asked for (its ARN), else the aws/rds key if encrypted, else none."""
+    if requested_key:
+        return backend._validate_kms_key(requested_key)
+    return default_rds_key(backend) if encrypted else None
+
+
 def _replica_encryption(backend: RDSBackend, kwargs: Any, source: DBCluster) -> tuple[bool, str | None]:
     """(StorageEncrypted, KmsKeyId) of a replica: an encrypted source makes an encrypted replica."""
     requested_key = kwargs.get("kms_key_id")
     if not source.storage_encrypted:
-        return bool(kwargs.get("storage_encrypted")), requested_key
+        encrypted = bool(kwargs.get("storage_encrypted"))
+        return encrypted, _storage_key(backend, encrypted, requested_key)
     if source.region == backend.region_name:
         return True, backend._validate_kms_key(requested_key) if requested_key else source.kms_key_id
     if not requested_key:
@@ -205,8 +222,7 @@ def _new_cluster(backend: RDSBackend, kwargs: Any, inherits_credentials: bool) -
 
 
 def _link_replica(backend: RDSBackend, cluster: DBCluster, source: DBCluster, kwargs: Any) -> None:
-    cluster.storage_encrypted, kms_key_id = _replica_encryption(backend, kwargs, source)
-    cluster.kms_key_id = kms_key_id or cluster.kms_key_id
+    cluster.storage_encrypted, cluster.kms_key_id = _replica_encryption(backend, kwargs, source)
     cluster.master_username = source.master_username
     cluster.replication_source_identifier = source.db_cluster_arn
     source.read_replica_identifiers.append(cluster.db_cluster_arn)
@@ -249,7 +265,10 @@ def create_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
     _refuse_password_with_managed_password(kwargs)
     joined = _joined_global_cluster(self, kwargs)
     secondary = joined is not None and bool(joined.members)
+    encrypted = _flag(kwargs.get("storage_encrypted"))
+    storage_key = None if source is not None else _storage_key(self, encrypted, kwargs.get("kms_key_id"))
     cluster = _new_cluster(self, kwargs, inherits_credentials=source is not None or secondary)
+    cluster.kms_key_id = storage_key
     if source is not None:
         _link_replica(self, cluster, source, kwargs)
     self.clusters[cluster_id] = cluster

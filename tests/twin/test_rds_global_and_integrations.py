@@ -148,6 +148,78 @@ def test_engine_versions_say_aurora_mysql_3_supports_global_databases(aws) -> No
     assert {v["DBParameterGroupFamily"] for v in found.values()} == {"aurora-mysql8.0"}
 
 
+def test_modify_global_cluster_protects_and_renames(aws) -> None:
+    """AWS (ModifyGlobalCluster): DeletionProtection is set as asked; NewGlobalClusterIdentifier renames
+    the global database (stored lower-case, its ARN follows, its members name the new identifier); an identifier in use
+    fails GlobalClusterAlreadyExistsFault, an unknown global cluster GlobalClusterNotFoundFault (moto: HTTP 500)."""
+    _global_database(aws)
+    east = aws("rds", region=PRIMARY_REGION)
+    protected = east.modify_global_cluster(GlobalClusterIdentifier="orders", DeletionProtection=True)["GlobalCluster"]
+    assert protected["DeletionProtection"] is True
+    east.create_global_cluster(GlobalClusterIdentifier="taken", Engine="aurora-mysql", EngineVersion=ENGINE_VERSION)
+    with pytest.raises(ClientError) as excinfo:
+        east.modify_global_cluster(GlobalClusterIdentifier="orders", NewGlobalClusterIdentifier="taken")
+    assert _error(excinfo)[0] == "GlobalClusterAlreadyExistsFault"
+    with pytest.raises(ClientError) as excinfo:
+        east.modify_global_cluster(GlobalClusterIdentifier="nowhere", DeletionProtection=False)
+    assert _error(excinfo)[0] == "GlobalClusterNotFoundFault"
+    renamed = east.modify_global_cluster(GlobalClusterIdentifier="orders", NewGlobalClusterIdentifier="Sales")
+    assert renamed["GlobalCluster"]["GlobalClusterIdentifier"] == "sales"
+    assert renamed["GlobalCluster"]["GlobalClusterArn"] == "arn:aws:rds::123456789012:global-cluster:sales"
+    assert len(renamed["GlobalCluster"]["GlobalClusterMembers"]) == 2
+    west = aws("rds", region=SECONDARY_REGION).describe_db_clusters(DBClusterIdentifier="west")["DBClusters"][0]
+    assert west["GlobalClusterIdentifier"] == "sales"
+    with pytest.raises(ClientError) as excinfo:
+        east.describe_global_clusters(GlobalClusterIdentifier="orders")
+    assert _error(excinfo)[0] == "GlobalClusterNotFoundFault"
+
+
+def test_modify_global_cluster_upgrades_the_engine_of_every_member(aws) -> None:
+    """AWS (ModifyGlobalCluster, EngineVersion): the global database and its member clusters move to the version;
+    a major version needs AllowMajorVersionUpgrade ("The AllowMajorVersionUpgrade flag must be present when upgrading to
+    a new major version.", InvalidParameterCombination), a version with no upgrade path is refused."""
+    east = aws("rds", region=PRIMARY_REGION)
+    _cluster(east, "old", EngineVersion="5.7.mysql_aurora.2.12.4")
+    east.create_global_cluster(
+        GlobalClusterIdentifier="legacy",
+        SourceDBClusterIdentifier=east.describe_db_clusters(DBClusterIdentifier="old")["DBClusters"][0]["DBClusterArn"],
+    )
+    with pytest.raises(ClientError) as excinfo:
+        east.modify_global_cluster(GlobalClusterIdentifier="legacy", EngineVersion=ENGINE_VERSION)
+    assert _error(excinfo) == (
+        "InvalidParameterCombination",
+        "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        east.modify_global_cluster(GlobalClusterIdentifier="legacy", EngineVersion="8.0.mysql_aurora.9.99.9")
+    assert _error(excinfo)[0] == "InvalidParameterValue"
+    upgraded = east.modify_global_cluster(
+        GlobalClusterIdentifier="legacy", EngineVersion=ENGINE_VERSION, AllowMajorVersionUpgrade=True
+    )
+    assert upgraded["GlobalCluster"]["EngineVersion"] == ENGINE_VERSION
+    assert east.describe_db_clusters(DBClusterIdentifier="old")["DBClusters"][0]["EngineVersion"] == ENGINE_VERSION
+
+
+def test_global_cluster_tags(aws) -> None:
+    """AWS: CreateGlobalCluster keeps its Tags (TagList); ListTagsForResource, AddTagsToResource and
+    RemoveTagsFromResource take the global cluster's ARN (moto: dropped tags, "Invalid resource name")."""
+    east = aws("rds", region=PRIMARY_REGION)
+    created = east.create_global_cluster(
+        GlobalClusterIdentifier="orders",
+        Engine="aurora-mysql",
+        EngineVersion=ENGINE_VERSION,
+        Tags=[{"Key": "team", "Value": "data"}],
+    )["GlobalCluster"]
+    arn = created["GlobalClusterArn"]
+    assert created["TagList"] == [{"Key": "team", "Value": "data"}]
+    west = aws("rds", region=SECONDARY_REGION)  # a global cluster has no region: any region's endpoint answers
+    west.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "env", "Value": "prod"}])
+    east.remove_tags_from_resource(ResourceName=arn, TagKeys=["team"])
+    assert east.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "env", "Value": "prod"}]
+    listed = east.describe_global_clusters(GlobalClusterIdentifier="orders")["GlobalClusters"][0]
+    assert listed["TagList"] == [{"Key": "env", "Value": "prod"}]
+
+
 # ---------------------------------------------------------------- zero-ETL integrations
 
 
@@ -268,3 +340,26 @@ def test_integration_is_modified_then_deleted(aws) -> None:
         rds.describe_integrations(IntegrationIdentifier=created["IntegrationArn"])
     assert _error(excinfo)[0] == "IntegrationNotFoundFault"
     assert rds.describe_integrations()["Integrations"] == []
+
+
+def test_integration_tags_and_encryption_context_as_given(aws) -> None:
+    """AWS: AdditionalEncryptionContext keeps its keys as given (a KMS encryption context is case-sensitive);
+    ListTagsForResource, AddTagsToResource and RemoveTagsFromResource take an integration's ARN, an unknown one is
+    IntegrationNotFoundFault."""
+    key = aws("kms", region=PRIMARY_REGION).create_key()["KeyMetadata"]["Arn"]
+    context = {"Purpose": "zero-etl", "team": "Data"}
+    created = _integration(aws, KMSKeyId=key, AdditionalEncryptionContext=context, Tags=[{"Key": "a", "Value": "1"}])
+    rds = aws("rds", region=PRIMARY_REGION)
+    arn = created["IntegrationArn"]
+    assert created["AdditionalEncryptionContext"] == context
+    found = rds.describe_integrations(IntegrationIdentifier=arn)["Integrations"][0]
+    assert found["AdditionalEncryptionContext"] == context
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "b", "Value": "2"}, {"Key": "a", "Value": "3"}])
+    rds.remove_tags_from_resource(ResourceName=arn, TagKeys=["b"])
+    assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "a", "Value": "3"}]
+    assert rds.describe_integrations(IntegrationIdentifier=arn)["Integrations"][0]["Tags"] == [
+        {"Key": "a", "Value": "3"}
+    ]
+    with pytest.raises(ClientError) as excinfo:
+        rds.list_tags_for_resource(ResourceName=arn.rsplit(":", 1)[0] + ":00000000-0000-0000-0000-000000000000")
+    assert _error(excinfo)[0] == "IntegrationNotFoundFault"

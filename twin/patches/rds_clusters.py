@@ -25,6 +25,11 @@ AWS behaviour implemented here (moto 5.2.5 departs on each point):
 - Storage encryption: KmsKeyId is the ARN of the key asked for, or, for StorageEncrypted without KmsKeyId, the ARN of
   the account's AWS managed key of the region (alias aws/rds, created on first use as AWS does); an unencrypted
   cluster has no KmsKeyId (moto answered "default_kms_key_id" for both).
+- ModifyGlobalCluster (HTTP 500 in moto): DeletionProtection; NewGlobalClusterIdentifier (a valid identifier not in
+  use, stored lower-case; the members follow); EngineVersion, an upgrade of the global database and its member
+  clusters (a major one only with AllowMajorVersionUpgrade). CreateGlobalCluster keeps its Tags, and
+  ListTagsForResource, AddTagsToResource and RemoveTagsFromResource take a global cluster's ARN (moto: "Invalid
+  resource name").
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ from twin.patches.rds_parameters import effective_cluster_parameter, writer_para
 
 # moto keeps every global cluster of an account in this region's backend (RDSResponse.global_backend).
 GLOBAL_REGION = "us-east-1"
+GLOBAL_CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:rds::(?P<account>\d{12}):global-cluster:(?P<name>.+)$")
+IDENTIFIER = re.compile(r"^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$")
 CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):cluster:(?P<name>.+)$")
 BINLOG_ENGINES = ("aurora-mysql", "aurora")
 BINLOG_OFF = (None, "", "OFF")
@@ -546,6 +553,81 @@ def remove_from_global_cluster(
     cluster.global_cluster_identifier = None
     cluster.is_writer = False
     return found
+
+
+def _major(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def _check_upgrade(found: GlobalCluster, version: str, allow_major: bool) -> None:
+    """An in-place upgrade of a global database: to a later version the twin knows, a major one only if allowed."""
+    known = [v for v, _ in AURORA_MYSQL_VERSIONS]
+    current = found.engine_version
+    if found.engine != "aurora-mysql" or version == current:
+        return
+    if version not in known:
+        raise InvalidParameterValue(f"Cannot find upgrade path from {current} to {version}.")
+    if current in known and known.index(version) < known.index(current):
+        raise InvalidParameterCombination(f"Cannot upgrade {found.engine} from {current} to {version}")
+    if _major(version) != _major(current) and not allow_major:
+        raise InvalidParameterCombination(
+            "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version."
+        )
+
+
+def _rename_global_cluster(found: GlobalCluster, new_identifier: str) -> None:
+    if len(new_identifier) > 63 or not IDENTIFIER.match(new_identifier):
+        raise InvalidParameterValue(
+            "The parameter NewGlobalClusterIdentifier is not a valid identifier. Identifiers must begin with a "
+            "letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain "
+            "two consecutive hyphens."
+        )
+    store = _global_store(found.account_id)
+    if new_identifier.lower() == found.global_cluster_identifier:
+        return
+    if new_identifier in store:
+        raise GlobalClusterAlreadyExistsFault(new_identifier.lower())
+    store.pop(found.global_cluster_identifier)
+    found.global_cluster_identifier = new_identifier
+    store[found.global_cluster_identifier] = found
+    for member in found.members:
+        member.global_cluster_identifier = found.global_cluster_identifier
+
+
+@adds(RDSResponse, "modify_global_cluster")
+def modify_global_cluster(self: RDSResponse) -> ActionResult:
+    """ModifyGlobalCluster: checks everything first, then renames, protects or upgrades the global database."""
+    found = _global_cluster(self.current_account, self.params["GlobalClusterIdentifier"])
+    version = self.params.get("EngineVersion")
+    if version:
+        _check_upgrade(found, version, _flag(self.params.get("AllowMajorVersionUpgrade")))
+    new_identifier = self.params.get("NewGlobalClusterIdentifier")
+    if new_identifier:
+        _rename_global_cluster(found, new_identifier)
+    if self.params.get("DeletionProtection") is not None:
+        found.deletion_protection = _flag(self.params["DeletionProtection"])
+    if version:
+        found.engine_version = version
+        for member in found.members:
+            member.engine_version = version
+    return ActionResult({"GlobalCluster": found})
+
+
+@replaces(RDSResponse, "create_global_cluster")
+def create_global_cluster_action(self: RDSResponse) -> ActionResult:
+    """CreateGlobalCluster: the global cluster keeps the Tags it is created with."""
+    answer = original(RDSResponse, "create_global_cluster")(self)
+    answer.result["GlobalCluster"].tags = self.params.get("Tags") or []
+    return answer
+
+
+@replaces(RDSBackend, "_get_resource_for_tagging")
+def get_resource_for_tagging(self: RDSBackend, arn: str) -> Any:
+    """Tagging calls take a global cluster's ARN (arn:aws:rds::<account>:global-cluster:<name>)."""
+    match = GLOBAL_CLUSTER_ARN.match(arn or "")
+    if match:
+        return _global_cluster(match["account"], match["name"])
+    return original(RDSBackend, "_get_resource_for_tagging")(self, arn)
 
 
 @replaces(RDSResponse, "describe_global_clusters")

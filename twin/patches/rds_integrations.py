@@ -11,6 +11,9 @@ AWS behaviour implemented here:
   IntegrationNotFoundFault), with filters.
 - ModifyIntegration changes IntegrationName, DataFilter, Description (answer `modifying`, then `active`).
 - DeleteIntegration answers Status `deleting`; the integration is then gone.
+- AdditionalEncryptionContext keeps its keys as given (KMS encryption context is case-sensitive; moto's parser
+  snake-cased them: Purpose -> purpose). ListTagsForResource, AddTagsToResource and RemoveTagsFromResource take an
+  integration's ARN (moto: "Invalid resource name"; an unknown one is IntegrationNotFoundFault).
 In time mode (twin.timeline) `creating` and `deleting` last AWS's typical durations, scaled; otherwise they end at once.
 """
 
@@ -23,11 +26,11 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
-from moto.rds.models import RDSBackend
+from moto.rds.models import RDSBackend, rds_backends
 from moto.rds.responses import RDSResponse
 from moto.redshift.models import redshift_backends
 
-from twin.patches._registry import adds
+from twin.patches._registry import adds, original, replaces
 from twin.patches.errors import InvalidParameterCombination, InvalidParameterValue, TwinServiceError
 from twin.timeline import TIMELINE
 
@@ -41,6 +44,7 @@ SOURCE_ARN = re.compile(
 PROVISIONED_NAMESPACE = re.compile(
     r"^arn:aws[a-z\-]*:redshift:(?P<region>[a-z0-9\-]+):(?P<account>\d{12}):namespace:[0-9a-f\-]{36}$"
 )
+INTEGRATION_ARN = re.compile(r"^arn:aws[a-z\-]*:rds:(?P<region>[a-z0-9\-]+):(?P<account>\d{12}):integration:.+$")
 SERVERLESS_NAMESPACE = re.compile(r"^arn:aws[a-z\-]*:redshift-serverless:[a-z0-9\-]+:\d{12}:namespace/[0-9a-f\-]{36}$")
 # Filter names the twin understands; the RDS API reference names none for DescribeIntegrations.
 FILTER_FIELDS = {
@@ -89,10 +93,11 @@ class Integration:
         self.source_arn = params["SourceArn"]
         self.target_arn = params["TargetArn"]
         self.kms_key_id = params.get("KMSKeyId")
-        self.additional_encryption_context = params.get("AdditionalEncryptionContext")
+        self.additional_encryption_context = _as_given(params.get("AdditionalEncryptionContext"))
         self.data_filter = params.get("DataFilter")
         self.description = params.get("Description")
-        self.tags = params.get("Tags") or []
+        self.tags: list[dict[str, str]] = []
+        self.add_tags(params.get("Tags") or [])
         self.create_time = utcnow()
         self.errors: list[dict[str, str]] = []
         self.deleting = False
@@ -102,6 +107,18 @@ class Integration:
     @property
     def timeline_key(self) -> str:
         return f"rds.integration:{self.integration_arn}"
+
+    def get_tags(self) -> list[dict[str, str]]:
+        return self.tags
+
+    def add_tags(self, tags: list[Any]) -> list[dict[str, str]]:
+        added = [{"Key": tag["Key"], "Value": tag.get("Value", "")} for tag in tags]
+        keys = {tag["Key"] for tag in added}
+        self.tags = [tag for tag in self.tags if tag["Key"] not in keys] + added
+        return self.tags
+
+    def remove_tags(self, tag_keys: list[str]) -> None:
+        self.tags = [tag for tag in self.tags if tag["Key"] not in tag_keys]
 
     @property
     def status(self) -> str:
@@ -118,6 +135,12 @@ class Integration:
         answer = copy.copy(self)
         answer.answered_status = status
         return answer
+
+
+def _as_given(value: Any) -> Any:
+    """A map parameter with its keys as the caller wrote them (moto's parser hands over snake_case keys)."""
+    original_dict = getattr(value, "original_dict", None)
+    return original_dict() if callable(original_dict) else value
 
 
 def integrations_of(backend: RDSBackend) -> dict[str, Integration]:
@@ -247,3 +270,12 @@ def delete_integration(self: RDSResponse) -> ActionResult:
         raise InvalidIntegrationStateFault(self.params["IntegrationIdentifier"], integration.status)
     integration.start_deleting()
     return ActionResult(integration.in_state("deleting"))
+
+
+@replaces(RDSBackend, "_get_resource_for_tagging")
+def get_resource_for_tagging(self: RDSBackend, arn: str) -> Any:
+    """Tagging calls take an integration's ARN (arn:aws:rds:<region>:<account>:integration:<id>)."""
+    match = INTEGRATION_ARN.match(arn or "")
+    if match:
+        return find_integration(rds_backends[match["account"]][match["region"]], arn)
+    return original(RDSBackend, "_get_resource_for_tagging")(self, arn)

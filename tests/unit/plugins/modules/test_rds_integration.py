@@ -130,11 +130,6 @@ def test_kms_key_and_encryption_context_kept(run: Run, ends: dict[str, str], cle
     assert _mutating(clean_twin, since) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="twin departure: CreateIntegration snake_cases AdditionalEncryptionContext keys (Purpose -> purpose); "
-    "AWS keeps KMS encryption context keys as given (they are case-sensitive)",
-)
 def test_encryption_context_keys_keep_their_case(run: Run, ends: dict[str, str], clean_twin: Any) -> None:
     key = clean_twin.client("kms", region=REGION).create_key()["KeyMetadata"]
     context = {"Purpose": "zero-etl"}

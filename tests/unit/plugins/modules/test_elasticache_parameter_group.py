@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xyz.aws_database.plugins.modules import elasticache_parameter_group as module
 from tests.conftest import Twin
+from tests.unit.plugins.modules.conftest import Run, RunModule, mutating_calls
 
 REGION = "us-east-2"
 NAME = "xyz-unit-valkey8"
@@ -23,24 +24,9 @@ def ec(aws: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def run(clean_twin: Twin, capsys: pytest.CaptureFixture[str]) -> Callable[..., dict[str, Any]]:
-    """run(check_mode=False, **args): the module's result (failed results too) against the clean twin."""
-
-    def _run(check_mode: bool = False, **args: Any) -> dict[str, Any]:
-        full = {
-            "region": REGION,
-            "endpoint_url": clean_twin.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(full), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return _run
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module's result against the clean twin."""
+    return partial(run_module, module)
 
 
 def _args(**extra: Any) -> dict[str, Any]:
@@ -55,24 +41,20 @@ def _args(**extra: Any) -> dict[str, Any]:
     return {name: value for name, value in args.items() if value is not None}
 
 
-def _mutating(twin: Twin) -> int:
-    return twin.requests()["mutating"]
-
-
 def _user_values(ec: Any, name: str = NAME) -> dict[str, str]:
     answer = ec.describe_cache_parameters(CacheParameterGroupName=name, Source="user")
     return {item["ParameterName"]: item["ParameterValue"] for item in answer["Parameters"]}
 
 
 @pytest.fixture
-def created(run: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+def created(run: Run) -> dict[str, Any]:
     result = run(**_args())
     assert result["changed"] is True, result
     return result
 
 
 @pytest.mark.parametrize("family", ["redis7", "valkey7", "valkey8"])
-def test_create_each_family(run: Callable[..., dict[str, Any]], ec: Any, family: str) -> None:
+def test_create_each_family(run: Run, ec: Any, family: str) -> None:
     result = run(**_args(name=f"unit-{family}", family=family))
     assert result["changed"] is True
     group = result["cache_parameter_group"]
@@ -85,31 +67,29 @@ def test_create_each_family(run: Callable[..., dict[str, Any]], ec: Any, family:
     assert result["diff"]["after"]["parameters"]["maxmemory-policy"] == "allkeys-lru"
 
 
-def test_second_run_changes_nothing(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], clean_twin: Twin
-) -> None:
-    before = _mutating(clean_twin)
+def test_second_run_changes_nothing(created: dict[str, Any], run: Run, clean_twin: Twin) -> None:
+    since = clean_twin.requests()["last_seq"]
     result = run(**_args())
     assert result["changed"] is False
-    assert _mutating(clean_twin) == before
+    assert mutating_calls(clean_twin, since) == []
     assert result["diff"]["before"] == result["diff"]["after"]
 
 
-def test_name_is_lowercased(created: dict[str, Any], run: Callable[..., dict[str, Any]]) -> None:
+def test_name_is_lowercased(created: dict[str, Any], run: Run) -> None:
     assert run(**_args(name=NAME.upper()))["changed"] is False
 
 
-def test_check_mode_create_calls_nothing(run: Callable[..., dict[str, Any]], clean_twin: Twin, ec: Any) -> None:
+def test_check_mode_create_calls_nothing(run: Run, clean_twin: Twin, ec: Any) -> None:
     result = run(check_mode=True, **_args())
     assert result["changed"] is True
     assert result["cache_parameter_group"]["parameters"] == {"maxmemory-policy": "allkeys-lru", "timeout": "300"}
-    assert _mutating(clean_twin) == 0
+    assert mutating_calls(clean_twin) == []
     assert NAME not in [
         g["CacheParameterGroupName"] for g in ec.describe_cache_parameter_groups()["CacheParameterGroups"]
     ]
 
 
-def test_modify_then_no_op(created: dict[str, Any], run: Callable[..., dict[str, Any]], ec: Any) -> None:
+def test_modify_then_no_op(created: dict[str, Any], run: Run, ec: Any) -> None:
     changed = _args(parameters={"maxmemory-policy": "volatile-lfu", "timeout": 300, "activedefrag": True})
     result = run(**changed)
     assert result["changed"] is True
@@ -120,9 +100,7 @@ def test_modify_then_no_op(created: dict[str, Any], run: Callable[..., dict[str,
     assert run(**changed)["changed"] is False
 
 
-def test_parameters_not_listed_stay_unless_purged(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], ec: Any
-) -> None:
+def test_parameters_not_listed_stay_unless_purged(created: dict[str, Any], run: Run, ec: Any) -> None:
     kept = run(**_args(parameters={"maxmemory-policy": "allkeys-lru"}))
     assert kept["changed"] is False
     assert _user_values(ec) == {"maxmemory-policy": "allkeys-lru", "timeout": "300"}
@@ -134,36 +112,36 @@ def test_parameters_not_listed_stay_unless_purged(
 
 
 def test_check_mode_modify_predicts_and_calls_nothing(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], clean_twin: Twin, ec: Any
+    created: dict[str, Any], run: Run, clean_twin: Twin, ec: Any
 ) -> None:
-    before = _mutating(clean_twin)
+    since = clean_twin.requests()["last_seq"]
     result = run(check_mode=True, **_args(parameters={"timeout": 0}, purge_parameters=True, tags={"team": "db"}))
     assert result["changed"] is True
     assert result["cache_parameter_group"]["parameters"] == {"timeout": "0"}
     assert result["diff"]["after"]["tags"] == {"team": "db"}
-    assert _mutating(clean_twin) == before
+    assert mutating_calls(clean_twin, since) == []
     assert _user_values(ec) == {"maxmemory-policy": "allkeys-lru", "timeout": "300"}
 
 
-def test_tags_change_alone(created: dict[str, Any], run: Callable[..., dict[str, Any]]) -> None:
+def test_tags_change_alone(created: dict[str, Any], run: Run) -> None:
     result = run(**_args(tags={"environment": "unit", "team": "db"}))
     assert result["changed"] is True
     assert result["cache_parameter_group"]["tags"] == {"environment": "unit", "team": "db"}
 
 
-def test_description_cannot_change_and_only_warns(created: dict[str, Any], run: Callable[..., dict[str, Any]]) -> None:
+def test_description_cannot_change_and_only_warns(created: dict[str, Any], run: Run) -> None:
     result = run(**_args(description="Another description"))
     assert result["changed"] is False
     assert "cannot change a cache parameter group's description" in json.dumps(result["warnings"])
 
 
-def test_requires_reboot_change_warns(created: dict[str, Any], run: Callable[..., dict[str, Any]]) -> None:
+def test_requires_reboot_change_warns(created: dict[str, Any], run: Run) -> None:
     result = run(**_args(parameters={"maxmemory-policy": "allkeys-lru", "timeout": 300, "databases": 32}))
     assert result["changed"] is True, result
     assert "databases take effect when the nodes" in json.dumps(result["warnings"])
 
 
-def test_delete_then_again(created: dict[str, Any], run: Callable[..., dict[str, Any]], clean_twin: Twin) -> None:
+def test_delete_then_again(created: dict[str, Any], run: Run, clean_twin: Twin) -> None:
     checked = run(check_mode=True, name=NAME, state="absent")
     assert checked["changed"] is True
     assert clean_twin.requests()["per_action"].get("elasticache:DeleteCacheParameterGroup", 0) == 0
@@ -185,9 +163,7 @@ def test_delete_then_again(created: dict[str, Any], run: Callable[..., dict[str,
         ({"parameters": {"timeout": None}}, "parameters.timeout must be a string, a number or a boolean"),
     ],
 )
-def test_bad_input_fails_before_any_call(
-    run: Callable[..., dict[str, Any]], clean_twin: Twin, extra: dict[str, Any], message: str
-) -> None:
+def test_bad_input_fails_before_any_call(run: Run, clean_twin: Twin, extra: dict[str, Any], message: str) -> None:
     result = run(**_args(**extra))
     assert result["failed"] is True
     assert message in result["msg"], result["msg"]
@@ -204,37 +180,37 @@ def test_bad_input_fails_before_any_call(
     ],
 )
 def test_invalid_parameters_refused_before_any_mutating_call(
-    run: Callable[..., dict[str, Any]], clean_twin: Twin, parameters: dict[str, Any], message: str
+    run: Run, clean_twin: Twin, parameters: dict[str, Any], message: str
 ) -> None:
     result = run(**_args(parameters=parameters))
     assert result["failed"] is True
     assert message in result["msg"], result["msg"]
-    assert _mutating(clean_twin) == 0, "not even the group is created"
+    assert mutating_calls(clean_twin) == [], "not even the group is created"
 
 
 def test_unmodifiable_parameter_refused_on_an_existing_group(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], clean_twin: Twin
+    created: dict[str, Any], run: Run, clean_twin: Twin
 ) -> None:
-    before = _mutating(clean_twin)
+    since = clean_twin.requests()["last_seq"]
     result = run(**_args(parameters={"appendonly": "yes"}))
     assert result["failed"] is True
     assert "parameters.appendonly cannot be modified" in result["msg"]
-    assert _mutating(clean_twin) == before
+    assert mutating_calls(clean_twin, since) == []
 
 
-def test_family_change_refused(created: dict[str, Any], run: Callable[..., dict[str, Any]], clean_twin: Twin) -> None:
-    before = _mutating(clean_twin)
+def test_family_change_refused(created: dict[str, Any], run: Run, clean_twin: Twin) -> None:
+    since = clean_twin.requests()["last_seq"]
     result = run(**_args(family="redis7"))
     assert result["failed"] is True
     assert "is of family valkey8, not redis7: AWS cannot change a group's family" in result["msg"]
-    assert _mutating(clean_twin) == before
+    assert mutating_calls(clean_twin, since) == []
 
 
-def test_creating_needs_family_and_description(run: Callable[..., dict[str, Any]], clean_twin: Twin) -> None:
+def test_creating_needs_family_and_description(run: Run, clean_twin: Twin) -> None:
     result = run(name=NAME)
     assert result["failed"] is True
     assert "creating it needs family and description" in result["msg"]
-    assert _mutating(clean_twin) == 0
+    assert mutating_calls(clean_twin) == []
 
 
 def test_more_than_twenty_parameters_are_sent_in_batches() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xyz.aws_database.plugins.modules import elasticache_replication_group as module
 from tests.conftest import ACCOUNT_ID, Twin
+from tests.unit.plugins.modules.conftest import Run, RunModule, mutating_calls
 
 REGION = "us-east-2"
 TOKEN = "First-token-1234567890"
@@ -41,25 +42,9 @@ def network(aws: Callable[..., Any], ec: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def run(clean_twin: Twin, capsys: pytest.CaptureFixture[str]) -> Callable[..., dict[str, Any]]:
-    """run(check_mode=False, **args): the module's result (failed results too) against the clean twin."""
-
-    def _run(check_mode: bool = False, **args: Any) -> dict[str, Any]:
-        full = {
-            "region": REGION,
-            "endpoint_url": clean_twin.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "wait_delay": 1,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(full), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return _run
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module's result against the clean twin, waiting 1 s between polls."""
+    return partial(run_module, module, wait_delay=1)
 
 
 def _args(network: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -80,13 +65,9 @@ def _args(network: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {name: value for name, value in args.items() if value is not None}
 
 
-def _mutating(twin: Twin) -> dict[str, int]:
-    actions = twin.requests()["per_action"]
-    return {action: count for action, count in actions.items() if not action.split(":")[-1].startswith("Describe")}
-
-
 def _changes(twin: Twin, action: str) -> int:
-    return _mutating(twin).get(f"elasticache:{action}", 0)
+    """How many times the twin answered the (mutating) ElastiCache `action` since it was cleaned."""
+    return twin.requests()["per_action"].get(f"elasticache:{action}", 0)
 
 
 def _backend_group(group_id: str = GROUP) -> Any:
@@ -96,7 +77,7 @@ def _backend_group(group_id: str = GROUP) -> Any:
 
 
 @pytest.fixture
-def created(run: Callable[..., dict[str, Any]], network: dict[str, Any]) -> dict[str, Any]:
+def created(run: Run, network: dict[str, Any]) -> dict[str, Any]:
     result = run(**_args(network))
     assert result["changed"] is True, result
     return result
@@ -132,32 +113,30 @@ def test_create_builds_an_encrypted_multi_az_group_with_auth(created: dict[str, 
 
 
 def test_second_run_changes_nothing(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
+    created: dict[str, Any], run: Run, network: dict[str, Any], clean_twin: Twin
 ) -> None:
-    before = clean_twin.requests()["mutating"]
+    since = clean_twin.requests()["last_seq"]
     result = run(**_args(network))
     assert result["changed"] is False, result
-    assert clean_twin.requests()["mutating"] == before
+    assert mutating_calls(clean_twin, since) == []
     assert result["diff"]["before"] == result["diff"]["after"]
     assert _backend_group().auth_tokens == [TOKEN], "a token without a strategy is never sent"
 
 
 def test_check_mode_create_predicts_and_calls_nothing(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin, ec: Any
+    run: Run, network: dict[str, Any], clean_twin: Twin, ec: Any
 ) -> None:
-    before = clean_twin.requests()["mutating"]
+    since = clean_twin.requests()["last_seq"]
     result = run(check_mode=True, **_args(network))
     assert result["changed"] is True
-    assert clean_twin.requests()["mutating"] == before
+    assert mutating_calls(clean_twin, since) == []
     assert result["replication_group"]["status"] == "creating"
     assert result["replication_group"]["auth_token_enabled"] is True
     assert result["diff"]["after"]["multi_az"] == "enabled"
     assert ec.describe_replication_groups()["ReplicationGroups"] == []
 
 
-def test_delete_with_final_snapshot_then_again(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], clean_twin: Twin, ec: Any
-) -> None:
+def test_delete_with_final_snapshot_then_again(created: dict[str, Any], run: Run, clean_twin: Twin, ec: Any) -> None:
     checked = run(check_mode=True, replication_group_id=GROUP, state="absent")
     assert checked["changed"] is True
     assert _changes(clean_twin, "DeleteReplicationGroup") == 0
@@ -180,7 +159,7 @@ def test_delete_with_final_snapshot_then_again(
 
 
 def test_modify_in_place_then_no_op(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin, ec: Any
+    created: dict[str, Any], run: Run, network: dict[str, Any], clean_twin: Twin, ec: Any
 ) -> None:
     ec.create_cache_parameter_group(
         CacheParameterGroupName="unit-valkey8", CacheParameterGroupFamily="valkey8", Description="d"
@@ -217,12 +196,12 @@ def test_modify_in_place_then_no_op(
 
 
 def test_check_mode_modify_predicts_and_calls_nothing(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
+    created: dict[str, Any], run: Run, network: dict[str, Any], clean_twin: Twin
 ) -> None:
-    before = clean_twin.requests()["mutating"]
+    since = clean_twin.requests()["last_seq"]
     result = run(check_mode=True, **_args(network, snapshot_retention_limit=5, multi_az=False, tags={}))
     assert result["changed"] is True
-    assert clean_twin.requests()["mutating"] == before
+    assert mutating_calls(clean_twin, since) == []
     assert result["replication_group"]["snapshot_retention_limit"] == 5
     assert result["replication_group"]["multi_az"] == "disabled"
     assert result["diff"]["before"]["tags"] == {"environment": "unit"}
@@ -230,9 +209,7 @@ def test_check_mode_modify_predicts_and_calls_nothing(
     assert run(**_args(network))["changed"] is False, "nothing was changed by check mode"
 
 
-def test_failover_and_multi_az_off_in_one_request(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any]
-) -> None:
+def test_failover_and_multi_az_off_in_one_request(created: dict[str, Any], run: Run, network: dict[str, Any]) -> None:
     result = run(**_args(network, automatic_failover=False, multi_az=False))
     assert result["changed"] is True
     assert result["replication_group"]["automatic_failover"] == "disabled"
@@ -240,7 +217,7 @@ def test_failover_and_multi_az_off_in_one_request(
 
 
 def test_node_type_change_waits_for_the_window_and_is_not_repeated(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
+    created: dict[str, Any], run: Run, network: dict[str, Any], clean_twin: Twin
 ) -> None:
     result = run(**_args(network, cache_node_type="cache.r7g.large"))
     assert result["changed"] is True
@@ -251,9 +228,7 @@ def test_node_type_change_waits_for_the_window_and_is_not_repeated(
     assert _changes(clean_twin, "ModifyReplicationGroup") == 1
 
 
-def test_engine_upgrade_applied_immediately(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_engine_upgrade_applied_immediately(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     assert run(**_args(network, engine="redis", engine_version="7.0"))["changed"] is True
     result = run(**_args(network, engine="redis", engine_version="7.1", apply_immediately=True))
     assert result["changed"] is True
@@ -292,16 +267,14 @@ def test_redis_to_valkey_request_is_an_in_place_cross_engine_upgrade() -> None:
     assert (after["engine"], after["engine_version"]) == ("valkey", "8.0"), "a cross-engine upgrade is immediate"
 
 
-def test_redis_to_valkey_check_mode(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_redis_to_valkey_check_mode(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     assert run(**_args(network, engine="redis", engine_version="7.1"))["changed"] is True
-    before = clean_twin.requests()["mutating"]
+    since = clean_twin.requests()["last_seq"]
     result = run(check_mode=True, **_args(network, engine="valkey", engine_version="8.0"))
     assert result["changed"] is True
     assert result["diff"]["before"]["engine"] == "redis"
     assert result["diff"]["after"]["engine"] == "valkey"
-    assert clean_twin.requests()["mutating"] == before
+    assert mutating_calls(clean_twin, since) == []
 
 
 @pytest.mark.xfail(
@@ -309,7 +282,7 @@ def test_redis_to_valkey_check_mode(
     reason="twin departure: ModifyReplicationGroup ignores Engine (Redis OSS to Valkey), answers "
     "'Cannot find version 8.0 for redis'",
 )
-def test_redis_to_valkey_in_place(run: Callable[..., dict[str, Any]], network: dict[str, Any]) -> None:
+def test_redis_to_valkey_in_place(run: Run, network: dict[str, Any]) -> None:
     assert run(**_args(network, engine="redis", engine_version="7.1"))["changed"] is True
     result = run(**_args(network, engine="valkey", engine_version="8.0"))
     assert result.get("failed") is not True, result
@@ -321,7 +294,7 @@ def test_redis_to_valkey_in_place(run: Callable[..., dict[str, Any]], network: d
 
 
 def test_rotate_then_set_then_steady_state(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
+    created: dict[str, Any], run: Run, network: dict[str, Any], clean_twin: Twin
 ) -> None:
     rotated = run(**_args(network, auth_token=NEXT_TOKEN, auth_token_update_strategy="ROTATE"))
     assert rotated["changed"] is True
@@ -337,9 +310,7 @@ def test_rotate_then_set_then_steady_state(
     assert _changes(clean_twin, "ModifyReplicationGroup") == 2
 
 
-def test_delete_auth_with_transit_preferred_is_idempotent(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_delete_auth_with_transit_preferred_is_idempotent(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     assert run(**_args(network))["changed"] is True
     args = _args(network, auth_token=None, auth_token_update_strategy="DELETE", transit_encryption_mode="preferred")
     result = run(**args)
@@ -351,7 +322,7 @@ def test_delete_auth_with_transit_preferred_is_idempotent(
 
 
 def test_token_for_a_group_without_auth_is_not_sent_but_warned(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
+    run: Run, network: dict[str, Any], clean_twin: Twin
 ) -> None:
     assert run(**_args(network, auth_token=None))["changed"] is True
     result = run(**_args(network))
@@ -364,9 +335,7 @@ def test_token_for_a_group_without_auth_is_not_sent_but_warned(
 # Encryption in transit: AWS's steps
 
 
-def test_transit_encryption_switched_on_in_two_steps(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_transit_encryption_switched_on_in_two_steps(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     plain = _args(network, auth_token=None, transit_encryption=False)
     assert run(**plain)["changed"] is True
     result = run(**_args(network, auth_token=None))
@@ -377,9 +346,7 @@ def test_transit_encryption_switched_on_in_two_steps(
     assert _changes(clean_twin, "ModifyReplicationGroup") == 2, "preferred first, then required"
 
 
-def test_transit_encryption_switched_off_through_preferred(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_transit_encryption_switched_off_through_preferred(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     assert run(**_args(network, auth_token=None))["changed"] is True
     result = run(**_args(network, auth_token=None, transit_encryption=False))
     assert result["changed"] is True, result
@@ -414,7 +381,7 @@ def test_transit_encryption_switched_off_through_preferred(
     ],
 )
 def test_bad_input_fails_before_any_call(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin, extra: dict[str, Any], message: str
+    run: Run, network: dict[str, Any], clean_twin: Twin, extra: dict[str, Any], message: str
 ) -> None:
     before = clean_twin.requests()["total"]
     result = run(**_args(network, **extra))
@@ -439,29 +406,25 @@ def test_bad_input_fails_before_any_call(
 )
 @pytest.mark.usefixtures("created")
 def test_replacing_changes_are_refused_before_any_mutating_call(
-    run: Callable[..., dict[str, Any]],
+    run: Run,
     network: dict[str, Any],
     clean_twin: Twin,
     extra: dict[str, Any],
     message: str,
 ) -> None:
-    before = clean_twin.requests()["mutating"]
+    since = clean_twin.requests()["last_seq"]
     result = run(**_args(network, **extra))
     assert result["failed"] is True
     assert message in result["msg"], result["msg"]
-    assert clean_twin.requests()["mutating"] == before
+    assert mutating_calls(clean_twin, since) == []
 
 
-def test_refusal_says_what_would_be_lost(
-    created: dict[str, Any], run: Callable[..., dict[str, Any]], network: dict[str, Any]
-) -> None:
+def test_refusal_says_what_would_be_lost(created: dict[str, Any], run: Run, network: dict[str, Any]) -> None:
     result = run(**_args(network, at_rest_encryption=False))
     assert "losing its data" in result["msg"]
 
 
-def test_creating_needs_engine_and_node_type(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_creating_needs_engine_and_node_type(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     result = run(**_args(network, engine=None, cache_node_type=None))
     assert result["failed"] is True
     assert "creating it needs engine and cache_node_type" in result["msg"]
@@ -472,9 +435,7 @@ def test_creating_needs_engine_and_node_type(
 # Waiting (the twin's time mode) and throttling (its fault mode)
 
 
-def test_waits_through_creating_and_deleting(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin, ec: Any
-) -> None:
+def test_waits_through_creating_and_deleting(run: Run, network: dict[str, Any], clean_twin: Twin, ec: Any) -> None:
     clean_twin.configure(time_scale=0.004)  # AWS's 10 minutes of creating last 2.4 s
     try:
         created = run(**_args(network))
@@ -486,9 +447,7 @@ def test_waits_through_creating_and_deleting(
         clean_twin.configure(time_scale=0)
 
 
-def test_wait_timeout_fails_with_a_timeout(
-    run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin
-) -> None:
+def test_wait_timeout_fails_with_a_timeout(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     clean_twin.configure(time_scale=1)
     try:
         result = run(**_args(network, wait_timeout=2))
@@ -498,7 +457,7 @@ def test_wait_timeout_fails_with_a_timeout(
         clean_twin.configure(time_scale=0)
 
 
-def test_throttling_is_retried(run: Callable[..., dict[str, Any]], network: dict[str, Any], clean_twin: Twin) -> None:
+def test_throttling_is_retried(run: Run, network: dict[str, Any], clean_twin: Twin) -> None:
     clean_twin.configure(fault_rate=0.3, fault_seed=7)
     try:
         assert run(**_args(network))["changed"] is True

@@ -6,17 +6,17 @@ ModifyGlobalCluster, which the twin lacks, and a version without SupportsGlobalD
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
 
 from ansible_collections.xyz.aws_database.plugins.modules import rds_global_cluster as rgc
+from tests.unit.plugins.modules.conftest import Run, RunModule
 
 PRIMARY_REGION = "us-east-2"
 SECONDARY_REGION = "us-west-2"
@@ -527,34 +527,25 @@ def test_protected_global_cluster_is_deleted_only_when_protection_is_lifted() ->
 # ---------------------------------------------------------------- the module entry point
 
 
-def _run_module(clean_twin: Any, capsys: Any, **args: Any) -> dict[str, Any]:
-    connection = {
-        "endpoint_url": clean_twin.endpoint,
-        "access_key": "testing",
-        "secret_key": "testing",
-        "region": PRIMARY_REGION,
-    }
-    module_args = {**connection, "global_cluster_identifier": GLOBAL_ID, "wait_delay": 1, **args}
-    with patch_module_args(module_args), pytest.raises(SystemExit):
-        rgc.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module, main() whole, on the test global cluster against the clean twin."""
+    return partial(run_module, rgc, region=PRIMARY_REGION, global_cluster_identifier=GLOBAL_ID, wait_delay=1)
 
 
-def test_module_entry_point_check_mode_then_create(primary, clean_twin, capsys, mutations) -> None:
+def test_module_entry_point_check_mode_then_create(primary, run, mutations) -> None:
     since = mutations()
-    checked = _run_module(
-        clean_twin, capsys, _ansible_check_mode=True, _ansible_diff=True, source_db_cluster_identifier="orders"
-    )
+    checked = run(check_mode=True, source_db_cluster_identifier="orders")
     assert since() == {}
     assert checked["changed"] is True
     assert checked["diff"]["after"]["global_cluster_members"][0]["db_cluster_arn"] == primary["DBClusterArn"]
-    created = _run_module(clean_twin, capsys, source_db_cluster_identifier="orders")
+    created = run(source_db_cluster_identifier="orders")
     assert created["changed"] is True
     assert created["primary_cluster_arn"] == primary["DBClusterArn"]
-    assert _run_module(clean_twin, capsys, source_db_cluster_identifier="orders")["changed"] is False
+    assert run(source_db_cluster_identifier="orders")["changed"] is False
 
 
-def test_module_entry_point_rejects_engine_with_a_source(clean_twin, capsys) -> None:
-    failed = _run_module(clean_twin, capsys, source_db_cluster_identifier="orders", engine="aurora-mysql")
+def test_module_entry_point_rejects_engine_with_a_source(run) -> None:
+    failed = run(source_db_cluster_identifier="orders", engine="aurora-mysql")
     assert failed["failed"] is True
     assert "mutually exclusive" in failed["msg"]

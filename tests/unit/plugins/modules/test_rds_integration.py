@@ -3,46 +3,25 @@ module runs whole, main() with its arguments patched in)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from botocore.client import BaseClient
 
 from ansible_collections.xyz.aws_database.plugins.modules import rds_integration as module
+from tests.unit.plugins.modules.conftest import Run, RunModule, mutating_calls
 
 REGION = "us-east-2"
 NAME = "unit-orders-to-warehouse"
-Run = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def run(clean_twin: Any, capsys: pytest.CaptureFixture[str]) -> Run:
-    """run(check_mode=False, **args): the module's result (failed results too) against the clean twin."""
-
-    def _run(check_mode: bool = False, **args: Any) -> dict[str, Any]:
-        full = {
-            "region": REGION,
-            "endpoint_url": clean_twin.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "wait_delay": 1,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(full), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return _run
-
-
-def _mutating(twin: Any, since: int = 0) -> list[str]:
-    return [entry["action"] for entry in twin.requests(since)["entries"] if entry["mutating"]]
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module's result against the clean twin, waiting 1 s between polls."""
+    return partial(run_module, module, wait_delay=1)
 
 
 @pytest.fixture
@@ -99,7 +78,9 @@ def test_create_waits_for_active(created: dict[str, Any], ends: dict[str, str], 
     assert integration["integration_arn"].startswith("arn:aws:rds:us-east-2:123456789012:integration:")
     assert created["diff"]["before"] == {}
     assert created["diff"]["after"]["integration_name"] == NAME
-    after_setup = [action for action in _mutating(clean_twin) if action not in ("CreateDBCluster", "CreateCluster")]
+    after_setup = [
+        action for action in mutating_calls(clean_twin) if action not in ("CreateDBCluster", "CreateCluster")
+    ]
     assert after_setup == ["CreateIntegration"]
 
 
@@ -108,7 +89,7 @@ def test_second_run_changes_nothing(created: dict[str, Any], run: Run, ends: dic
     again = run(**_args(ends))
     assert again["changed"] is False
     assert again["diff"]["before"] == again["diff"]["after"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_check_mode_create_predicts_and_calls_nothing(run: Run, ends: dict[str, str], clean_twin: Any) -> None:
@@ -116,7 +97,7 @@ def test_check_mode_create_predicts_and_calls_nothing(run: Run, ends: dict[str, 
     result = run(check_mode=True, **_args(ends))
     assert result["changed"] is True
     assert (result["integration"]["status"], result["integration"]["integration_name"]) == ("creating", NAME)
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
     assert clean_twin.client("rds", region=REGION).describe_integrations()["Integrations"] == []
 
 
@@ -127,7 +108,7 @@ def test_kms_key_and_encryption_context_kept(run: Run, ends: dict[str, str], cle
     assert result["integration"]["additional_encryption_context"] == context
     since = clean_twin.requests()["last_seq"]
     assert run(**_args(ends, kms_key_id=key["Arn"], additional_encryption_context=context))["changed"] is False
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_encryption_context_keys_keep_their_case(run: Run, ends: dict[str, str], clean_twin: Any) -> None:
@@ -146,7 +127,7 @@ def test_check_mode_modify_shows_the_diff_and_calls_nothing(
     assert result["changed"] is True
     assert result["diff"]["before"]["data_filter"] == "include: orders.*"
     assert result["diff"]["after"]["data_filter"] == "include: orders.items"
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_modify_in_place_then_no_op(created: dict[str, Any], run: Run, ends: dict[str, str], clean_twin: Any) -> None:
@@ -158,10 +139,10 @@ def test_modify_in_place_then_no_op(created: dict[str, Any], run: Run, ends: dic
         "include: orders.items",
         "Items only",
     )
-    assert _mutating(clean_twin, since) == ["ModifyIntegration"]
+    assert mutating_calls(clean_twin, since) == ["ModifyIntegration"]
     since = clean_twin.requests()["last_seq"]
     assert run(**changes)["changed"] is False
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 @pytest.fixture
@@ -217,7 +198,7 @@ def test_changes_needing_a_new_integration_are_refused(
     assert result["failed"]
     assert message in result["msg"]
     assert "copies every table again" in result["msg"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 @pytest.mark.parametrize(
@@ -245,7 +226,7 @@ def test_create_needs_source_and_target(run: Run, ends: dict[str, str], clean_tw
     result = run(integration_name=NAME, source_arn=ends["source"])
     assert result["failed"]
     assert "target_arn required to create" in result["msg"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_delete_check_mode_then_delete_then_nothing(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
@@ -253,7 +234,7 @@ def test_delete_check_mode_then_delete_then_nothing(created: dict[str, Any], run
     checked = run(check_mode=True, integration_name=NAME, state="absent")
     assert checked["changed"] is True
     assert checked["diff"]["after"] == {}
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
     deleted = run(integration_name=NAME, state="absent")
     assert (deleted["changed"], deleted["integration"]) == (True, {})
     assert clean_twin.client("rds", region=REGION).describe_integrations()["Integrations"] == []

@@ -7,44 +7,23 @@ boto3; the twin's request log shows which calls it made.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xyz.aws_database.plugins.modules import redshift_cluster as module
+from tests.unit.plugins.modules.conftest import Run, RunModule, mutating_calls
 
 REGION = "us-east-2"
 CLUSTER = "unit-warehouse"
 PASSWORD = "Unit-Passw0rd"
-Run = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def run(clean_twin: Any, capsys: pytest.CaptureFixture[str]) -> Run:
-    """run(check_mode=False, **args): the module's result (failed results too) against the clean twin."""
-
-    def _run(check_mode: bool = False, **args: Any) -> dict[str, Any]:
-        full = {
-            "region": REGION,
-            "endpoint_url": clean_twin.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "wait_delay": 1,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(full), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return _run
-
-
-def _mutating(twin: Any, since: int = 0) -> list[str]:
-    return [entry["action"] for entry in twin.requests(since)["entries"] if entry["mutating"]]
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module's result against the clean twin, waiting 1 s between polls."""
+    return partial(run_module, module, wait_delay=1)
 
 
 def _args(**extra: Any) -> dict[str, Any]:
@@ -93,7 +72,7 @@ def test_create_builds_an_encrypted_private_cluster(created: dict[str, Any], cle
     assert PASSWORD not in json.dumps(created)
     assert created["diff"]["before"] == {}
     assert created["diff"]["after"]["node_type"] == "ra3.xlplus"
-    assert _mutating(clean_twin) == ["CreateCluster"]
+    assert mutating_calls(clean_twin) == ["CreateCluster"]
 
 
 def test_second_run_changes_nothing(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
@@ -101,7 +80,7 @@ def test_second_run_changes_nothing(created: dict[str, Any], run: Run, clean_twi
     again = run(**_args())
     assert again["changed"] is False
     assert again["diff"]["before"] == again["diff"]["after"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_check_mode_create_predicts_and_calls_nothing(run: Run, clean_twin: Any) -> None:
@@ -109,7 +88,7 @@ def test_check_mode_create_predicts_and_calls_nothing(run: Run, clean_twin: Any)
     assert result["changed"] is True
     assert result["cluster"]["cluster_status"] == "creating"
     assert (result["cluster"]["number_of_nodes"], result["cluster"]["encrypted"]) == (2, True)
-    assert _mutating(clean_twin) == []
+    assert mutating_calls(clean_twin) == []
     assert clean_twin.client("redshift", region=REGION).describe_clusters()["Clusters"] == []
 
 
@@ -135,7 +114,7 @@ def test_check_mode_modify_predicts_with_a_diff_and_calls_nothing(
     assert (before["automated_snapshot_retention_period"], after["automated_snapshot_retention_period"]) == (7, 14)
     assert (before["enhanced_vpc_routing"], after["enhanced_vpc_routing"]) == (True, False)
     assert result["cluster"]["automated_snapshot_retention_period"] == 14
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
     assert _describe(clean_twin)["AutomatedSnapshotRetentionPeriod"] == 7
 
 
@@ -160,7 +139,7 @@ def test_modify_in_place_then_no_op(created: dict[str, Any], run: Run, clean_twi
     assert result["cluster"]["tags"] == {"project": "xyz", "owner": "data"}
     since = clean_twin.requests()["last_seq"]
     assert run(**changes)["changed"] is False
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_resize_to_multi_node(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
@@ -175,7 +154,7 @@ def test_resize_beyond_the_elastic_limit_is_refused(created: dict[str, Any], run
     result = run(**_args(number_of_nodes=33))
     assert result["failed"]
     assert "at most 32 nodes" in result["msg"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_kms_key_change_re_encrypts_and_names_of_one_key_match(
@@ -187,7 +166,7 @@ def test_kms_key_change_re_encrypts_and_names_of_one_key_match(
     assert _describe(clean_twin)["Encrypted"] is True
     since = clean_twin.requests()["last_seq"]
     assert run(**_args(kms_key_id=key["Arn"]))["changed"] is False
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_parameter_group_change_with_reboot(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
@@ -199,7 +178,7 @@ def test_parameter_group_change_with_reboot(created: dict[str, Any], run: Run, c
     result = run(**_args(parameter_group_name="unit-zero-etl", reboot_to_apply_parameters=True))
     assert result["changed"] is True
     assert result["diff"]["after"]["parameter_group_name"] == "unit-zero-etl"
-    assert _mutating(clean_twin, since) == ["ModifyCluster", "RebootCluster"]
+    assert mutating_calls(clean_twin, since) == ["ModifyCluster", "RebootCluster"]
     group = _describe(clean_twin)["ClusterParameterGroups"][0]
     assert (group["ParameterGroupName"], group["ParameterApplyStatus"]) == ("unit-zero-etl", "in-sync")
     assert run(**_args(parameter_group_name="unit-zero-etl", reboot_to_apply_parameters=True))["changed"] is False
@@ -239,7 +218,7 @@ def test_audit_logging_on_then_off(created: dict[str, Any], run: Run, clean_twin
 def test_password_update_always_changes(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
     since = clean_twin.requests()["last_seq"]
     assert run(**_args(update_password="always"))["changed"] is True
-    assert _mutating(clean_twin, since) == ["ModifyCluster"]
+    assert mutating_calls(clean_twin, since) == ["ModifyCluster"]
 
 
 # --- refusals ----------------------------------------------------------------------------------------------------
@@ -284,7 +263,7 @@ def test_create_rules_fail_before_any_mutating_call(
     result = run(**_args(**overrides))
     assert result["failed"]
     assert message in result["msg"]
-    assert _mutating(clean_twin) == []
+    assert mutating_calls(clean_twin) == []
 
 
 @pytest.mark.parametrize(
@@ -303,7 +282,7 @@ def test_replacing_changes_are_refused_saying_what_is_lost(
     assert result["failed"]
     assert message in result["msg"]
     assert "the data of this one would be lost" in result["msg"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 # --- delete ------------------------------------------------------------------------------------------------------
@@ -322,7 +301,7 @@ def test_check_mode_delete_calls_nothing(created: dict[str, Any], run: Run, clea
     result = run(check_mode=True, identifier=CLUSTER, state="absent", skip_final_snapshot=True)
     assert result["changed"] is True
     assert result["diff"]["after"] == {}
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_delete_keeps_a_final_snapshot_then_nothing_to_do(created: dict[str, Any], run: Run, clean_twin: Any) -> None:

@@ -4,42 +4,22 @@ refusals (the module runs whole, main() with its arguments patched in)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xyz.aws_database.plugins.modules import redshift_parameter_group as module
+from tests.unit.plugins.modules.conftest import Run, RunModule, mutating_calls
 
 REGION = "us-east-2"
 GROUP = "unit-warehouse"
-Run = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def run(clean_twin: Any, capsys: pytest.CaptureFixture[str]) -> Run:
-    """run(check_mode=False, **args): the module's result (failed results too) against the clean twin."""
-
-    def _run(check_mode: bool = False, **args: Any) -> dict[str, Any]:
-        full = {
-            "region": REGION,
-            "endpoint_url": clean_twin.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(full), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return _run
-
-
-def _mutating(twin: Any, since: int = 0) -> list[str]:
-    return [entry["action"] for entry in twin.requests(since)["entries"] if entry["mutating"]]
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module's result against the clean twin."""
+    return partial(run_module, module)
 
 
 def _args(**extra: Any) -> dict[str, Any]:
@@ -79,7 +59,7 @@ def test_create_sets_the_options_and_requires_tls(created: dict[str, Any], clean
     assert values["require_ssl"] == ("true", "engine-default")
     assert created["diff"]["before"] == {}
     assert created["diff"]["after"]["parameters"]["enable_case_sensitive_identifier"] == "true"
-    assert _mutating(clean_twin) == ["CreateClusterParameterGroup", "ModifyClusterParameterGroup"]
+    assert mutating_calls(clean_twin) == ["CreateClusterParameterGroup", "ModifyClusterParameterGroup"]
 
 
 def test_redshift_1_0_gets_require_ssl_set(run: Run, clean_twin: Any) -> None:
@@ -94,7 +74,7 @@ def test_second_run_changes_nothing(created: dict[str, Any], run: Run, clean_twi
     again = run(**_args())
     assert again["changed"] is False
     assert again["diff"]["before"] == again["diff"]["after"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_check_mode_create_predicts_and_calls_nothing(run: Run, clean_twin: Any) -> None:
@@ -102,7 +82,7 @@ def test_check_mode_create_predicts_and_calls_nothing(run: Run, clean_twin: Any)
     assert result["changed"] is True
     parameters = result["parameter_group"]["parameters"]
     assert (parameters["statement_timeout"], parameters["enable_case_sensitive_identifier"]) == ("60000", "true")
-    assert _mutating(clean_twin) == []
+    assert mutating_calls(clean_twin) == []
     assert clean_twin.client("redshift", region=REGION).describe_cluster_parameter_groups(
         ParameterGroupName="default.redshift-2.0"
     )["ParameterGroups"]
@@ -114,7 +94,7 @@ def test_check_mode_modify_shows_the_diff_and_calls_nothing(created: dict[str, A
     assert result["changed"] is True
     assert result["diff"]["before"]["parameters"]["enable_case_sensitive_identifier"] == "true"
     assert result["diff"]["after"]["parameters"]["enable_case_sensitive_identifier"] == "false"
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
     assert _values(clean_twin)["enable_case_sensitive_identifier"] == ("true", "user")
 
 
@@ -127,7 +107,7 @@ def test_modify_then_no_op(created: dict[str, Any], run: Run, clean_twin: Any) -
     assert values["auto_mv"] == ("false", "user")
     since = clean_twin.requests()["last_seq"]
     assert run(**changes)["changed"] is False
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_purge_resets_what_is_no_longer_given(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
@@ -178,7 +158,7 @@ def test_values_are_checked_before_any_mutating_call(
     result = run(**_args(parameters=parameters))
     assert result["failed"]
     assert message in result["msg"]
-    assert _mutating(clean_twin) == []
+    assert mutating_calls(clean_twin) == []
 
 
 @pytest.mark.parametrize(
@@ -195,7 +175,7 @@ def test_changes_needing_a_new_group_are_refused(
     result = run(**_args(**overrides))
     assert result["failed"]
     assert message in result["msg"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_delete_check_mode_then_delete_then_nothing(created: dict[str, Any], run: Run, clean_twin: Any) -> None:
@@ -203,7 +183,7 @@ def test_delete_check_mode_then_delete_then_nothing(created: dict[str, Any], run
     checked = run(check_mode=True, name=GROUP, state="absent")
     assert checked["changed"] is True
     assert checked["diff"]["after"] == {}
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
     assert run(name=GROUP, state="absent")["changed"] is True
     redshift = clean_twin.client("redshift", region=REGION)
     names = [g["ParameterGroupName"] for g in redshift.describe_cluster_parameter_groups()["ParameterGroups"]]

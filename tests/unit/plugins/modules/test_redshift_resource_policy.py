@@ -4,44 +4,24 @@ check mode, diff and refusals (the module runs whole, main() with its arguments 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xyz.aws_database.plugins.modules import redshift_resource_policy as module
+from tests.unit.plugins.modules.conftest import Run, RunModule, mutating_calls
 
 REGION = "us-east-2"
 ACCOUNT = "123456789012"
 SOURCE = f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:unit-orders"
 OTHER_SOURCE = f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:unit-other"
-Run = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def run(clean_twin: Any, capsys: pytest.CaptureFixture[str]) -> Run:
-    """run(check_mode=False, **args): the module's result (failed results too) against the clean twin."""
-
-    def _run(check_mode: bool = False, **args: Any) -> dict[str, Any]:
-        full = {
-            "region": REGION,
-            "endpoint_url": clean_twin.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(full), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return _run
-
-
-def _mutating(twin: Any, since: int = 0) -> list[str]:
-    return [entry["action"] for entry in twin.requests(since)["entries"] if entry["mutating"]]
+def run(run_module: RunModule) -> Run:
+    """run(check_mode=False, **args): the module's result against the clean twin."""
+    return partial(run_module, module)
 
 
 @pytest.fixture
@@ -92,7 +72,7 @@ def test_the_zero_etl_policy_aws_documents(put: dict[str, Any], namespace: str, 
     assert _stored(clean_twin, namespace) == expected
     assert put["resource_policy"] == {"resource_arn": namespace, "policy": expected}
     assert (put["diff"]["before"], put["diff"]["after"]["policy"]) == ({}, expected)
-    assert _mutating(clean_twin)[-1:] == ["PutResourcePolicy"]
+    assert mutating_calls(clean_twin)[-1:] == ["PutResourcePolicy"]
 
 
 def test_second_run_changes_nothing(put: dict[str, Any], run: Run, namespace: str, clean_twin: Any) -> None:
@@ -100,7 +80,7 @@ def test_second_run_changes_nothing(put: dict[str, Any], run: Run, namespace: st
     again = run(resource_arn=namespace, authorized_sources=[SOURCE], authorized_principals=[ACCOUNT])
     assert again["changed"] is False
     assert again["diff"]["before"] == again["diff"]["after"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_the_same_policy_given_as_a_document_is_no_change(
@@ -110,7 +90,7 @@ def test_the_same_policy_given_as_a_document_is_no_change(
     reordered = dict(document, Statement=list(reversed(document["Statement"])))
     since = clean_twin.requests()["last_seq"]
     assert run(resource_arn=namespace, policy=json.dumps(reordered))["changed"] is False
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_check_mode_put_predicts_and_calls_nothing(run: Run, namespace: str, clean_twin: Any) -> None:
@@ -119,7 +99,7 @@ def test_check_mode_put_predicts_and_calls_nothing(run: Run, namespace: str, cle
     assert result["changed"] is True
     statements = result["resource_policy"]["policy"]["Statement"]
     assert [s["Action"] for s in statements] == ["redshift:AuthorizeInboundIntegration"]
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
 
 
 def test_another_source_replaces_the_policy(put: dict[str, Any], run: Run, namespace: str, clean_twin: Any) -> None:
@@ -163,9 +143,9 @@ def test_delete_check_mode_then_delete_then_nothing(
     since = clean_twin.requests()["last_seq"]
     checked = run(check_mode=True, resource_arn=namespace, state="absent")
     assert (checked["changed"], checked["diff"]["after"]) == (True, {})
-    assert _mutating(clean_twin, since) == []
+    assert mutating_calls(clean_twin, since) == []
     assert run(resource_arn=namespace, state="absent")["changed"] is True
-    assert _mutating(clean_twin, since) == ["DeleteResourcePolicy"]
+    assert mutating_calls(clean_twin, since) == ["DeleteResourcePolicy"]
     assert run(resource_arn=namespace, state="absent")["changed"] is False
 
 

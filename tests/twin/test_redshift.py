@@ -213,6 +213,65 @@ def test_create_options_round_trip_through_describe(aws) -> None:
     assert (cluster["ManualSnapshotRetentionPeriod"], cluster["MaintenanceTrackName"]) == (7, "trailing")
 
 
+def test_ra3_clusters_keep_automated_snapshots(aws) -> None:
+    """AWS (CreateCluster/ModifyCluster AutomatedSnapshotRetentionPeriod): 0 to 35 days, 0 disabling automated
+    snapshots, but "You can't disable automated snapshots for RG or RA3 node types" (moto stored 1 for 0)."""
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, AutomatedSnapshotRetentionPeriod=0)
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, AutomatedSnapshotRetentionPeriod=36)
+    assert _error(excinfo)[0] == "InvalidParameterValue"
+    assert aws("redshift").describe_clusters()["Clusters"] == []
+    assert _create(aws, AutomatedSnapshotRetentionPeriod=35)["AutomatedSnapshotRetentionPeriod"] == 35
+    with pytest.raises(ClientError) as excinfo:
+        aws("redshift").modify_cluster(ClusterIdentifier="warehouse", AutomatedSnapshotRetentionPeriod=0)
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    assert _describe(aws)["AutomatedSnapshotRetentionPeriod"] == 35
+
+
+@pytest.mark.parametrize(
+    ("port", "accepted"),
+    [
+        (5431, True),
+        (5455, True),
+        (8191, True),
+        (8215, True),
+        (5430, False),
+        (5456, False),
+        (8190, False),
+        (8216, False),
+        (1150, False),
+    ],
+)
+def test_ra3_ports_are_within_aws_ranges(aws, port: int, accepted: bool) -> None:
+    """AWS (CreateCluster/ModifyCluster Port): "For clusters with RG or RA3 nodes - Select a port within the ranges
+    5431-5455 or 8191-8215" (moto accepted any port)."""
+    if accepted:
+        assert _create(aws, Port=port)["Endpoint"]["Port"] == port
+        return
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, Port=port)
+    assert _error(excinfo)[0] == "InvalidParameterValue"
+    _create(aws)
+    with pytest.raises(ClientError) as excinfo:
+        aws("redshift").modify_cluster(ClusterIdentifier="warehouse", Port=port)
+    assert _error(excinfo)[0] == "InvalidParameterValue"
+    assert _describe(aws)["Endpoint"]["Port"] == 5439
+
+
+def test_maintenance_window_reads_back_in_lower_case(aws) -> None:
+    """AWS: PreferredMaintenanceWindow is kept in lower case (ddd:hh24:mi-ddd:hh24:mi, "Sun:05:00-Sun:05:30" reads
+    back "sun:05:00-sun:05:30"), at create and on ModifyCluster, and a default window is lower case too."""
+    assert _create(aws, PreferredMaintenanceWindow="Sun:05:00-Sun:05:30")["PreferredMaintenanceWindow"] == (
+        "sun:05:00-sun:05:30"
+    )
+    aws("redshift").modify_cluster(ClusterIdentifier="warehouse", PreferredMaintenanceWindow="Tue:07:30-Tue:08:00")
+    assert _describe(aws)["PreferredMaintenanceWindow"] == "tue:07:30-tue:08:00"
+    window = _create(aws, "other")["PreferredMaintenanceWindow"]
+    assert window == window.lower()
+
+
 def test_unknown_parameter_or_subnet_group_is_refused(aws) -> None:
     """AWS: CreateCluster naming a parameter group or subnet group that does not exist fails with
     ClusterParameterGroupNotFound / ClusterSubnetGroupNotFoundFault (moto accepted both)."""

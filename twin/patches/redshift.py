@@ -52,6 +52,10 @@ NODE_TYPES: dict[str, NodeRange] = {
     "rg.4xlarge": NodeRange(single_node=True, create_max=100, resize_max=100),
     "rg.12xlarge": NodeRange(single_node=True, create_max=100, resize_max=100),
 }
+# API reference, CreateCluster/ModifyCluster Port: RG and RA3 clusters take a port in 5431-5455 or 8191-8215.
+RA3_PORT_RANGES = ((5431, 5455), (8191, 8215))
+RA3_FAMILIES = ("ra3.", "rg.")
+RETENTION_MAX = 35
 SINGLE_NODE = "single-node"
 MULTI_NODE = "multi-node"
 MULTI_NODE_MINIMUM = "Number of nodes for cluster type multi-node must be greater than or equal to 2"
@@ -247,6 +251,33 @@ def _check_multi_az(multi_az: bool | None, node_type: str, nodes: int) -> None:
         raise InvalidParameterCombination("Multi-AZ is not supported for single-node clusters.")
 
 
+def _check_port(node_type: str, port: int | None) -> None:
+    """API reference (Port): "For clusters with RG or RA3 nodes - Select a port within the ranges 5431-5455 or
+    8191-8215." (The words of the refusal are the twin's.)"""
+    if port is None or not node_type.startswith(RA3_FAMILIES):
+        return
+    if not any(low <= port <= high for low, high in RA3_PORT_RANGES):
+        raise InvalidParameterValue(
+            f"Invalid port {port} for node type {node_type}: select a port within the ranges 5431-5455 or 8191-8215."
+        )
+
+
+def _check_snapshot_retention(node_type: str, days: int | None) -> None:
+    """API reference (AutomatedSnapshotRetentionPeriod): 0 to 35 days, 0 disabling automated snapshots; "You can't
+    disable automated snapshots for RG or RA3 node types." (The words of the refusals are the twin's.)"""
+    if days is None:
+        return
+    if not 0 <= days <= RETENTION_MAX:
+        raise InvalidParameterValue(
+            f"Invalid automated snapshot retention period {days}: it must be a value from 0 to {RETENTION_MAX}."
+        )
+    if days == 0 and node_type.startswith(RA3_FAMILIES):
+        raise InvalidParameterCombination(
+            f"Automated snapshots can't be disabled for node type {node_type}: set a retention period of 1 to "
+            f"{RETENTION_MAX} days."
+        )
+
+
 def _check_password(manage: bool | None, password: str | None, secret_key: str | None, creating: bool) -> None:
     if manage and password:
         raise InvalidParameterCombination("You can't use MasterUserPassword if ManageMasterPassword is true.")
@@ -397,6 +428,18 @@ def ip_address_type(self: Cluster) -> str:
     return getattr(self, "_twin_ip_address_type", "ipv4")
 
 
+def _maintenance_window(self: Cluster) -> str | None:
+    return self.__dict__["_twin_maintenance_window"]
+
+
+def _set_maintenance_window(self: Cluster, value: str | None) -> None:
+    """AWS keeps the window in lower case (Sun:05:00-Sun:05:30 reads back sun:05:00-sun:05:30)."""
+    self.__dict__["_twin_maintenance_window"] = value.lower() if value else value
+
+
+replaces(Cluster, "preferred_maintenance_window")(property(_maintenance_window, _set_maintenance_window))
+
+
 @replaces(Cluster, "cluster_parameter_group_status_list")
 @property
 def cluster_parameter_group_status_list(self: Cluster) -> list[dict[str, Any]]:
@@ -499,6 +542,8 @@ def create_cluster(self: RedshiftResponse) -> ActionResult:
     _check_node_count(node_type, nodes, resize=False)
     multi_az = self._get_bool_param("MultiAZ")
     _check_multi_az(multi_az, node_type, nodes)
+    _check_port(node_type, self._get_int_param("Port"))
+    _check_snapshot_retention(node_type, self._get_int_param("AutomatedSnapshotRetentionPeriod"))
     if self._get_bool_param("Encrypted") is False:
         raise InvalidParameterValue("Amazon Redshift no longer creates unencrypted clusters: Encrypted must be true.")
     manage = self._get_bool_param("ManageMasterPassword")
@@ -565,6 +610,8 @@ def modify_cluster(self: RedshiftResponse) -> ActionResult:
         _check_node_count(node_type, nodes, resize=True)
     multi_az = self._get_bool_param("MultiAZ")
     _check_multi_az(multi_az if multi_az is not None else getattr(cluster, "_twin_multi_az", False), node_type, nodes)
+    _check_port(node_type, self._get_int_param("Port"))
+    _check_snapshot_retention(node_type, self._get_int_param("AutomatedSnapshotRetentionPeriod"))
     manage = self._get_bool_param("ManageMasterPassword")
     secret_key = self._get_param("MasterPasswordSecretKmsKeyId")
     password = self._get_param("MasterUserPassword")

@@ -435,6 +435,43 @@ def test_modify_without_apply_immediately_leaves_node_changes_pending(ec: Any, s
     assert cluster["PendingModifiedValues"]["CacheNodeType"] == "cache.r7g.large"
 
 
+def test_redis_oss_group_upgraded_to_valkey_in_place(ec: Any, subnet_group: str) -> None:
+    """AWS: a Redis OSS replication group is upgraded to Valkey in place by ModifyReplicationGroup with Engine valkey
+    and a Valkey EngineVersion ("specifying the new engine and the engine major version"); the group and its member
+    clusters run Valkey with the new version's default parameter group; there is no way back to Redis OSS."""
+    _replication_group(ec, subnet_group, Engine="redis", EngineVersion="7.1")
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_replication_group(ReplicationGroupId="app-cache", Engine="valkey", ApplyImmediately=True)
+    assert _error(excinfo)[0] == "InvalidParameterCombination"  # Redis OSS 7.1 is no Valkey version
+    group = ec.modify_replication_group(
+        ReplicationGroupId="app-cache", Engine="valkey", EngineVersion="8.0", ApplyImmediately=True
+    )["ReplicationGroup"]
+    assert group["Engine"] == "valkey"
+    for cluster in ec.describe_cache_clusters()["CacheClusters"]:
+        assert (cluster["Engine"], cluster["EngineVersion"]) == ("valkey", "8.0.0")
+        assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == "default.valkey8"
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_replication_group(
+            ReplicationGroupId="app-cache", Engine="redis", EngineVersion="7.1", ApplyImmediately=True
+        )
+    assert _error(excinfo)[0] == "InvalidParameterCombination"
+    assert ec.describe_replication_groups(ReplicationGroupId="app-cache")["ReplicationGroups"][0]["Engine"] == "valkey"
+
+
+def test_members_without_a_subnet_group_are_in_the_default_one(ec: Any) -> None:
+    """AWS: a replication group (or cache cluster) created without CacheSubnetGroupName is placed in the cache subnet
+    group named "default"; its member clusters show CacheSubnetGroupName "default" (moto: none)."""
+    ec.create_replication_group(
+        ReplicationGroupId="plain",
+        ReplicationGroupDescription="d",
+        Engine="valkey",
+        CacheNodeType="cache.t4g.small",
+        NumCacheClusters=2,
+    )
+    clusters = ec.describe_cache_clusters()["CacheClusters"]
+    assert [cluster["CacheSubnetGroupName"] for cluster in clusters] == ["default", "default"]
+
+
 def test_modify_replication_group_validates(ec: Any, subnet_group: str) -> None:
     """AWS: ModifyReplicationGroup refuses a parameter group that does not exist or is of another family, and
     Multi-AZ without automatic failover; nothing changes."""

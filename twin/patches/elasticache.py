@@ -8,7 +8,11 @@ Departures patched here (each has a test in tests/twin/test_elasticache.py):
 - cache subnet groups report `SubnetAvailabilityZone: {}`; here they carry the subnet's zone;
 - create_replication_group builds one member whatever NumCacheClusters says and accepts any input; here it builds
   the primary and its replicas (each also a cache cluster), spreads them over the zones, and validates as AWS does;
-- modify_replication_group ignores most of its input; here it applies it, with AWS's AUTH token strategies;
+- modify_replication_group ignores most of its input; here it applies it, with AWS's AUTH token strategies, and
+  Engine: a Redis OSS group is upgraded in place to Valkey (Engine valkey with a Valkey EngineVersion; AWS offers no
+  way back, nor to another engine);
+- a cache cluster (a replication group's member too) created without CacheSubnetGroupName shows none; AWS puts it
+  in the subnet group named `default`;
 - modify_cache_cluster answers 500; here it applies what AWS applies (community.aws.elasticache's second run);
 - delete_replication_group and delete_cache_cluster leave `deleting` forever; here the answer says `deleting`
   and the resource is gone from the next read (final snapshot and RetainPrimaryCluster as AWS);
@@ -62,6 +66,7 @@ CLUSTER_ON_SUFFIX = ".cluster.on"
 MAX_PARAMETERS_PER_MODIFY = 20
 MAX_CACHE_CLUSTERS = 6  # cluster mode disabled: a primary and up to five replicas
 DEFAULT_PORT = 6379
+DEFAULT_SUBNET_GROUP = "default"  # AWS's cache subnet group of the default VPC, used when none is named
 DEFAULT_SNAPSHOT_WINDOW = "05:00-06:00"
 DEFAULT_MAINTENANCE_WINDOW = "sun:07:00-sun:08:00"
 AUTH_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9!&#$^<>-]{16,128}")
@@ -628,6 +633,7 @@ def _cache_cluster_init(self: CacheCluster, *args: Any, **kwargs: Any) -> None:
         self.replication_group_id = kwargs.get("replication_group_id")
         self.snapshot_window = kwargs.get("snapshot_window") or DEFAULT_SNAPSHOT_WINDOW
     self.preferred_availability_zone = self.preferred_availability_zone or f"{region}a"
+    self.cache_subnet_group_name = self.cache_subnet_group_name or DEFAULT_SUBNET_GROUP
     self.preferred_maintenance_window = self.preferred_maintenance_window or DEFAULT_MAINTENANCE_WINDOW
     self.auto_minor_version_upgrade = self.auto_minor_version_upgrade is not False
     self.transit_encryption_enabled = bool(self.transit_encryption_enabled)
@@ -981,6 +987,7 @@ def sync_members(backend: ElastiCacheBackend, group: ReplicationGroup) -> None:
         if cluster is None:
             continue
         cluster.cache_node_type = group.cache_node_type
+        cluster.engine = group.engine
         cluster.engine_version = group.engine_version
         cluster.cache_parameter_group_name = group.cache_parameter_group_name
         cluster.security_group_ids = list(group.security_group_ids or [])
@@ -1204,8 +1211,22 @@ def _transit_change(group: ReplicationGroup, params: dict[str, Any]) -> tuple[bo
     return new_enabled, (mode or group.transit_encryption_mode) if new_enabled else None
 
 
+def _new_engine(group: ReplicationGroup, params: dict[str, Any]) -> str:
+    """Engine: Redis OSS may move to Valkey in place ("cross-engine upgrade"); nothing else changes engine."""
+    engine = str(params.get("Engine") or group.engine).lower()
+    if engine != group.engine and (group.engine, engine) != ("redis", "valkey"):
+        raise InvalidParameterCombination(
+            f"Cannot modify the engine of replication group {group.replication_group_id} from {group.engine} to "
+            f"{engine}: only Redis OSS to Valkey is supported."
+        )
+    return engine
+
+
 def _new_family(group: ReplicationGroup, params: dict[str, Any]) -> str:
+    engine = _new_engine(group, params)
     version = params.get("EngineVersion")
+    if engine != group.engine:
+        return family_for(engine, version or group.engine_version)
     return family_for(group.engine, version) if version else group.twin_family
 
 
@@ -1284,6 +1305,7 @@ def _apply_node_changes(backend: ElastiCacheBackend, group: ReplicationGroup, pa
     if _flag(params, "ApplyImmediately"):
         group.cache_node_type = changes.get("CacheNodeType", group.cache_node_type)
         group.engine_version = changes.get("EngineVersion", group.engine_version)
+        group.engine = _new_engine(group, params)  # a cross-engine upgrade goes with its engine version
         return
     for member_id in group.member_clusters:
         cluster = backend.cache_clusters.get(member_id)

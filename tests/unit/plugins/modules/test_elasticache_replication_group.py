@@ -277,11 +277,6 @@ def test_redis_to_valkey_check_mode(run: Run, network: dict[str, Any], clean_twi
     assert mutating_calls(clean_twin, since) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="twin departure: ModifyReplicationGroup ignores Engine (Redis OSS to Valkey), answers "
-    "'Cannot find version 8.0 for redis'",
-)
 def test_redis_to_valkey_in_place(run: Run, network: dict[str, Any]) -> None:
     assert run(**_args(network, engine="redis", engine_version="7.1"))["changed"] is True
     result = run(**_args(network, engine="valkey", engine_version="8.0"))

@@ -231,6 +231,29 @@ def test_replica_cluster_creates_for_longer_than_a_cluster(clean_twin, timed) ->
     assert seconds >= _scaled(scale, "rds.replica_cluster.creating") - 0.1
 
 
+def _global_status(rds: Any, name: str = "global-orders") -> str:
+    return rds.describe_global_clusters(GlobalClusterIdentifier=name)["GlobalClusters"][0]["Status"]
+
+
+def test_global_database_from_a_cluster_is_creating_then_available(clean_twin, timed) -> None:
+    """AWS CreateGlobalCluster: a global database made from an existing cluster (SourceDBClusterIdentifier) is
+    `creating`, then `available` (what Terraform's aws_rds_global_cluster waits through); an empty one is `available`
+    in CreateGlobalCluster's answer (the AWS CLI reference's create-global-cluster example)."""
+    rds = clean_twin.client("rds")
+    source = _cluster(rds)
+    scale = 0.01  # 60 s of AWS time last 0.6 s
+    timed(scale)
+    answer = rds.create_global_cluster(
+        GlobalClusterIdentifier="global-orders", SourceDBClusterIdentifier=source["DBClusterArn"]
+    )
+    assert answer["GlobalCluster"]["Status"] == "creating"
+    seen, seconds = _states_until(lambda: _global_status(rds), "available", limit=5)
+    assert seen == ["creating", "available"]
+    assert seconds >= _scaled(scale, "rds.global_cluster.creating") - 0.2
+    empty = rds.create_global_cluster(GlobalClusterIdentifier="empty", Engine="aurora-mysql")
+    assert empty["GlobalCluster"]["Status"] == "available"
+
+
 def test_scale_zero_changes_nothing(clean_twin) -> None:
     """Outside time mode the twin is immediate: a new instance is `available` on its first read and a deleted one
     is gone at once (as the other twin tests expect)."""

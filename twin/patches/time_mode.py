@@ -11,6 +11,8 @@ With a scale above 0 (TWIN_TIME_SCALE, or PUT /_twin/config {"time_scale": ...})
 - Aurora DB cluster: CreateDBCluster `creating` (a read replica cluster, ReplicationSourceIdentifier, for the much
   longer rds.replica_cluster.creating), ModifyDBCluster `modifying`, DeleteDBCluster `deleting`, then gone. AWS lets
   a cluster be deleted once its instances are all deleting ("it still contains DB instances in non-deleting state").
+- Aurora global database: CreateGlobalCluster from a source cluster (SourceDBClusterIdentifier) is `creating`, then
+  `available`; an empty one is `available` at once (the AWS CLI reference's example shows it so).
 - Redshift cluster: CreateCluster `creating`, ModifyCluster `modifying`, RebootCluster `rebooting`, DeleteCluster
   `deleting`, then gone (ClusterAvailabilityStatus follows ClusterStatus, see twin.patches.redshift).
 - EC2 instance: RunInstances and StartInstances `pending`, then `running`; TerminateInstances `shutting-down`,
@@ -19,10 +21,11 @@ With a scale above 0 (TWIN_TIME_SCALE, or PUT /_twin/config {"time_scale": ...})
   twin.patches.elasticache on the same timeline.
 
 How: a phase is a twin.timeline schedule under the resource's key (`rds-instance:<arn>`, `rds-cluster:<arn>`,
-`redshift-cluster:<arn>`, `ec2-instance:<id>`); the resource's status property reads it. Each service's
-`call_action` runs an action through its hook (refusals before, phases after, all before the answer is serialised,
-so the answer shows the phase as AWS's does). A deleted resource stays in moto's store, marked, during its
-`deleting` phase; every request to the service first removes those whose phase is over, so no thread is needed.
+`rds-global-cluster:<resource id>`, `redshift-cluster:<arn>`, `ec2-instance:<id>`); the resource's status property
+reads it. Each service's `call_action` runs an action through its hook (refusals before, phases after, all before the
+answer is serialised, so the answer shows the phase as AWS's does). A deleted resource stays in moto's store, marked,
+during its `deleting` phase; every request to the service first removes those whose phase is over, so no thread is
+needed.
 moto's state manager (moto_api) has no model for EC2, RDS, Redshift or ElastiCache in 5.2.5, so it cannot help.
 """
 
@@ -34,7 +37,7 @@ from typing import Any
 from moto.core.utils import camelcase_to_underscores, method_names_from_class
 from moto.ec2.models.instances import Instance, InstanceState
 from moto.ec2.responses import EC2Response
-from moto.rds.models import DBCluster, RDSBackend, rds_backends
+from moto.rds.models import DBCluster, GlobalCluster, RDSBackend, rds_backends
 from moto.rds.responses import RDSResponse
 from moto.redshift.models import Cluster, redshift_backends
 from moto.redshift.responses import RedshiftResponse
@@ -57,6 +60,7 @@ CLUSTER_CREATING: Phases = [("creating", "rds.cluster.creating")]
 REPLICA_CLUSTER_CREATING: Phases = [("creating", "rds.replica_cluster.creating")]
 CLUSTER_MODIFYING: Phases = [("modifying", "rds.cluster.modifying")]
 CLUSTER_DELETING: Phases = [(DELETING, "rds.cluster.deleting")]
+GLOBAL_CLUSTER_CREATING: Phases = [("creating", "rds.global_cluster.creating")]
 REDSHIFT_CREATING: Phases = [("creating", "redshift.cluster.creating")]
 REDSHIFT_MODIFYING: Phases = [("modifying", "redshift.cluster.modifying")]
 REDSHIFT_REBOOTING: Phases = [("rebooting", "redshift.cluster.rebooting")]
@@ -76,6 +80,11 @@ GONE_AFTER = "twin_gone_after"
 
 def cluster_key(cluster: DBCluster) -> str:
     return f"rds-cluster:{cluster.db_cluster_arn}"
+
+
+def global_cluster_key(found: GlobalCluster) -> str:
+    """By resource id, which stays when ModifyGlobalCluster renames the global database (and its ARN)."""
+    return f"rds-global-cluster:{found.global_cluster_resource_id}"
 
 
 def redshift_key(cluster: Cluster) -> str:
@@ -236,6 +245,25 @@ def _set_cluster_status(self: DBCluster, value: str) -> None:
 
 replaces(DBCluster, "status")(property(_cluster_status, _set_cluster_status))
 
+
+def _create_global_cluster(response: RDSResponse, action: Action) -> Any:
+    """A global database made from a source cluster is `creating` before it is `available`."""
+    answer = action()
+    if response.params.get("SourceDBClusterIdentifier"):
+        TIMELINE.schedule(global_cluster_key(_result(answer, "GlobalCluster")), GLOBAL_CLUSTER_CREATING)
+    return answer
+
+
+def _global_cluster_status(self: GlobalCluster) -> str:
+    return TIMELINE.state(global_cluster_key(self), self.__dict__.get("twin_status", AVAILABLE))
+
+
+def _set_global_cluster_status(self: GlobalCluster, value: str) -> None:
+    self.__dict__["twin_status"] = value
+
+
+replaces(GlobalCluster, "status")(property(_global_cluster_status, _set_global_cluster_status))
+
 RDS_HOOKS: dict[str, Hook] = {
     "create_db_instance": _create_db_instance,
     "modify_db_instance": _modify_db_instance,
@@ -243,6 +271,7 @@ RDS_HOOKS: dict[str, Hook] = {
     "create_db_cluster": _create_db_cluster,
     "modify_db_cluster": _modify_db_cluster,
     "delete_db_cluster": _delete_db_cluster,
+    "create_global_cluster": _create_global_cluster,
 }
 replaces(RDSResponse, "call_action")(timed_call_action(RDSResponse, RDS_HOOKS, _rds_sweep))
 

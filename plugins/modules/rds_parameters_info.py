@@ -19,7 +19,7 @@ description:
     amazon.aws.rds_instance_param_group_info lists neither.
   - The parameter_groups role reads the ApplyType of each parameter it sets with it.
 author:
-  - XYZ Corporation database team
+  - XYZ Corporation database team (@xyz)
 options:
   group_type:
     description:
@@ -29,12 +29,12 @@ options:
     required: true
   family:
     description:
-      - A DB parameter group family, such as V(aurora-mysql8.0): list its engine default parameters.
+      - 'A DB parameter group family, such as V(aurora-mysql8.0): list its engine default parameters.'
       - Mutually exclusive with O(name).
     type: str
   name:
     description:
-      - The name of a parameter group: list its parameters. A group that does not exist gives RV(exists=false).
+      - 'The name of a parameter group: list its parameters. A group that does not exist gives RV(exists=false).'
       - Mutually exclusive with O(family).
     type: str
   source:

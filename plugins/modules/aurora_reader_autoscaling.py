@@ -15,8 +15,8 @@ description:
     Application Auto Scaling with a minimum and a maximum number of Aurora Replicas, and attaches a target-tracking
     scaling policy on the readers' average CPU utilisation (C(RDSReaderAverageCPUUtilization)) or average number of
     database connections (C(RDSReaderAverageDatabaseConnections)), as Terraform's aurora module does with its
-    C(autoscaling_*) settings. No module of amazon.aws or community.aws can (community.aws.application_autoscaling_policy
-    has no C(rds) namespace).
+    C(autoscaling_*) settings. No module of amazon.aws or community.aws can
+    (community.aws.application_autoscaling_policy has no C(rds) namespace).
   - The readers Aurora Auto Scaling adds come on top of the cluster's own instances; the cluster needs a writer and
     should be available. O(state=absent) deletes the policy and deregisters the target (Aurora then keeps the
     readers it added until you remove them).
@@ -27,7 +27,8 @@ author:
 options:
   db_cluster_identifier:
     description:
-      - The Aurora DB cluster (its identifier, not its ARN). The scalable target's resource id is C(cluster:<identifier>).
+      - The Aurora DB cluster (its identifier, not its ARN). The scalable target's resource id is
+        C(cluster:<identifier>).
     type: str
     required: true
   state:
@@ -164,12 +165,11 @@ scaling_policy:
         "scale_in_cooldown": 300, "scale_out_cooldown": 300, "disable_scale_in": false}
 """
 
+import contextlib
 import typing
 
-try:
+with contextlib.suppress(ImportError):  # botocore is checked by AnsibleAWSModule
     import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry

@@ -146,13 +146,12 @@ event_subscription:
       type: dict
 """
 
+import contextlib
 import re
 import typing
 
-try:
+with contextlib.suppress(ImportError):  # botocore is checked by AnsibleAWSModule
     import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry

@@ -72,6 +72,10 @@ molecule: local-up ## every molecule scenario against the running twin
 		$(BIN)/molecule test -s $$scenario; \
 	done
 
+.PHONY: bench-cache
+bench-cache: local-up ## the cache's proof on the twin: p50/p95/p99, hit ratio, stale reads; .local/bench/cache-latency.png
+	$(WITH_TWIN) $(PY) scripts/bench-cache
+
 changelog: venv ## build CHANGELOG.rst from the fragments
 	$(BIN)/antsibull-changelog release --version "$$(awk '/^version:/{print $$2}' galaxy.yml)"
 

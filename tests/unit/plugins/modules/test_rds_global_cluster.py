@@ -1,7 +1,7 @@
 """rds_global_cluster: create, no-op, add member, remove member, delete, check mode and diff.
 
-Most tests run the module's functions with real boto3 clients against the in-process twin (tests/conftest.py);
-ModifyGlobalCluster, which the twin lacks, and a version without SupportsGlobalDatabases use mocked clients.
+The tests run the module's functions (and main() whole) with real boto3 clients against the in-process twin
+(tests/conftest.py); a version without SupportsGlobalDatabases, which the twin does not offer, uses a mocked client.
 """
 
 from __future__ import annotations
@@ -308,6 +308,21 @@ def test_diff_shows_the_added_member(clients, primary) -> None:
     assert after == [primary["DBClusterArn"], _arn(SECONDARY_REGION, "orders-west")]
 
 
+def test_check_mode_add_member_predicts_without_mutating(clients, primary, clean_twin, mutations) -> None:
+    _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"])
+    since = mutations()
+    source = primary["DBClusterArn"]
+    wanted = [_secondary()]
+    predicted = _ensure(clients, check_mode=True, source_db_cluster_identifier=source, secondary_clusters=wanted)
+    assert since() == {}
+    assert predicted["changed"] is True
+    assert predicted["secondary_cluster_arns"] == [_arn(SECONDARY_REGION, "orders-west")]
+    assert len(predicted["diff"]["before"]["global_cluster_members"]) == 1
+    assert len(predicted["diff"]["after"]["global_cluster_members"]) == 2
+    west = clean_twin.client("rds", region=SECONDARY_REGION).describe_db_clusters()["DBClusters"]
+    assert west == []
+
+
 def test_lifecycle_copes_with_throttling(clients, primary, clean_twin) -> None:
     """A third of the calls throttled (the twin's fault mode): retries and waiters carry the module through."""
     clean_twin.configure(fault_rate=0.3, fault_seed=5)
@@ -338,6 +353,8 @@ def test_wait_until_the_new_secondary_is_available(clients, primary, clean_twin,
 
 
 def test_wait_timeout_fails_with_what_was_awaited(clients, primary, time_scale) -> None:
+    """The global database exists; the new secondary stays `creating` (AWS's 120 s) longer than wait_timeout."""
+    _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"])
     time_scale(1.0)
     with pytest.raises(rgc.AnsibleRdsGlobalClusterError, match="Timeout trying to wait for cluster orders-west"):
         _ensure(
@@ -349,6 +366,7 @@ def test_wait_timeout_fails_with_what_was_awaited(clients, primary, time_scale) 
 
 
 def test_without_wait_the_secondary_is_left_creating(clients, primary, clean_twin, time_scale) -> None:
+    _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"])
     time_scale(1.0)
     started = time.monotonic()
     result = _global_database_no_wait(clients, primary)
@@ -356,6 +374,18 @@ def test_without_wait_the_secondary_is_left_creating(clients, primary, clean_twi
     assert result["secondary_cluster_arns"] == [_arn(SECONDARY_REGION, "orders-west")]
     west = clean_twin.client("rds", region=SECONDARY_REGION).describe_db_clusters(DBClusterIdentifier="orders-west")
     assert west["DBClusters"][0]["Status"] == "creating"
+
+
+def test_creation_from_a_source_waits_for_the_global_database_before_adding_the_secondary(
+    clients, primary, clean_twin, time_scale
+) -> None:
+    """In time mode a global database made from a source cluster is `creating` first: the secondary is added after."""
+    time_scale(0.02)
+    result = _global_database(clients, primary)
+    assert result["global_cluster"]["status"] == "available"
+    entries = clean_twin.requests()["entries"]
+    actions = [e["action"] for e in entries if e["action"] in ("CreateGlobalCluster", "CreateDBCluster")]
+    assert actions[-2:] == ["CreateGlobalCluster", "CreateDBCluster"]
 
 
 def _global_database_no_wait(clients: rgc.RdsClients, primary: dict[str, Any]) -> dict[str, Any]:
@@ -469,59 +499,45 @@ def test_source_that_is_not_a_member_is_refused(clients, primary, clean_twin) ->
         _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"])
 
 
-# ---------------------------------------------------------------- deletion protection (mocked: the twin lacks it)
+# ---------------------------------------------------------------- deletion protection (ModifyGlobalCluster)
 
 
-def _protected(protected: bool) -> dict[str, Any]:
-    return {
-        "GlobalClusterIdentifier": GLOBAL_ID,
-        "GlobalClusterArn": f"arn:aws:rds::123456789012:global-cluster:{GLOBAL_ID}",
-        "Status": "available",
-        "Engine": "aurora-mysql",
-        "EngineVersion": ENGINE_VERSION,
-        "StorageEncrypted": True,
-        "DeletionProtection": protected,
-        "GlobalClusterMembers": [],
-    }
-
-
-def _mocked_clients(global_cluster: dict[str, Any]) -> tuple[rgc.RdsClients, mock.MagicMock]:
-    client = mock.MagicMock()
-    client.describe_global_clusters.return_value = {"GlobalClusters": [global_cluster]}
-    return rgc.RdsClients(lambda region: client, PRIMARY_REGION), client
-
-
-def test_deletion_protection_is_changed_in_place() -> None:
-    clients, client = _mocked_clients(_protected(False))
-    with mock.patch.object(rgc, "wait_global_cluster"):
-        result = rgc.ensure_global_cluster(clients, _params(deletion_protection=True), False).result(diff=True)
-    client.modify_global_cluster.assert_called_once_with(
-        aws_retry=True, GlobalClusterIdentifier=GLOBAL_ID, DeletionProtection=True
-    )
+def test_deletion_protection_is_changed_in_place(clients, primary, clean_twin, mutations) -> None:
+    _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"], deletion_protection=False)
+    since = mutations()
+    result = _ensure(clients, deletion_protection=True)
     assert result["changed"] is True
+    assert since() == {"rds:ModifyGlobalCluster": 1}
     assert result["diff"]["before"]["deletion_protection"] is False
+    assert result["diff"]["after"]["deletion_protection"] is True
+    assert _describe(clean_twin)["DeletionProtection"] is True
+    assert _ensure(clients, deletion_protection=True)["changed"] is False
 
 
-def test_deletion_protection_in_check_mode() -> None:
-    clients, client = _mocked_clients(_protected(False))
-    result = rgc.ensure_global_cluster(clients, _params(deletion_protection=True), True).result(diff=True)
-    client.modify_global_cluster.assert_not_called()
+def test_deletion_protection_in_check_mode(clients, primary, clean_twin, mutations) -> None:
+    _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"], deletion_protection=False)
+    since = mutations()
+    result = _ensure(clients, check_mode=True, deletion_protection=True)
+    assert since() == {}
     assert result["changed"] is True
     assert result["global_cluster"]["deletion_protection"] is True
     assert result["diff"]["before"]["deletion_protection"] is False
+    assert _describe(clean_twin)["DeletionProtection"] is False
 
 
-def test_protected_global_cluster_is_deleted_only_when_protection_is_lifted() -> None:
-    clients, client = _mocked_clients(_protected(True))
+def test_protected_global_cluster_is_deleted_only_when_protection_is_lifted(clients, primary, mutations) -> None:
+    _ensure(clients, source_db_cluster_identifier=primary["DBClusterArn"], deletion_protection=True)
+    since = mutations()
     with pytest.raises(rgc.AnsibleRdsGlobalClusterError, match="set deletion_protection: false"):
-        rgc.ensure_global_cluster(clients, _params(state="absent"), False)
-    client.delete_global_cluster.assert_not_called()
-    with mock.patch.object(rgc, "wait_global_cluster"):
-        rgc.ensure_global_cluster(clients, _params(state="absent", deletion_protection=False), False)
-    client.modify_global_cluster.assert_called_once_with(
-        aws_retry=True, GlobalClusterIdentifier=GLOBAL_ID, DeletionProtection=False
-    )
-    client.delete_global_cluster.assert_called_once_with(aws_retry=True, GlobalClusterIdentifier=GLOBAL_ID)
+        _ensure(clients, state="absent", remove_members=True)
+    assert since() == {}
+    result = _ensure(clients, state="absent", remove_members=True, deletion_protection=False)
+    assert result["changed"] is True
+    assert since() == {
+        "rds:ModifyGlobalCluster": 1,
+        "rds:RemoveFromGlobalCluster": 1,
+        "rds:DeleteGlobalCluster": 1,
+    }
 
 
 # ---------------------------------------------------------------- the module entry point

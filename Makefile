@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Everything a run of the site or a test needs from the twin, loaded into the recipe's shell.
 WITH_TWIN := source $(ENV_SH) &&
 
-.PHONY: help venv packages local-up local-down demo test lint unit twin-test integration molecule changelog clean
+.PHONY: help venv packages local-up local-down demo test lint sanity unit twin-test integration molecule changelog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ lint: venv ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/ruff format --check .
 	$(BIN)/ansible-lint --profile production
 	$(PY) scripts/role-readme --check
+	$(PY) scripts/architecture --check
+
+sanity: venv ## ansible-test sanity on the collection as it ships (scripts/sanity)
+	scripts/sanity
 
 unit: venv ## unit tests of our modules and plugins
 	@if compgen -G 'tests/unit/**/test_*.py' >/dev/null || compgen -G 'tests/unit/test_*.py' >/dev/null; then \

@@ -296,3 +296,52 @@ def test_replication_group_endpoint_requires_its_auth_token(local: Local) -> Non
     client = connect(token)
     assert client.set("wiring", "ok")
     assert client.get("wiring") == b"ok"
+
+
+def test_a_groups_token_stays_valid_when_another_group_comes_and_goes(local: Local) -> None:
+    """AWS: every replication group has its own nodes and AUTH tokens, so creating or deleting another group leaves
+    a group's token valid. The twin's one Redis accepts the tokens of every live group that requires AUTH, and
+    forgets a deleted group's token."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    elasticache = local.client("elasticache")
+    tokens, ids = {}, {}
+    for name in ("first", "second"):
+        tokens[name], ids[name] = f"{name}-token-" + uuid.uuid4().hex, f"{name}-{uuid.uuid4().hex[:6]}"
+        elasticache.create_replication_group(
+            ReplicationGroupId=ids[name],
+            ReplicationGroupDescription="two groups",
+            Engine="valkey",
+            CacheNodeType="cache.t4g.micro",
+            NumCacheClusters=2,
+            AutomaticFailoverEnabled=True,
+            MultiAZEnabled=True,
+            TransitEncryptionEnabled=True,
+            AtRestEncryptionEnabled=True,
+            AuthToken=tokens[name],
+        )
+    port = int(local.values["TWIN_REDIS_PORT"])
+
+    def ping(password: str) -> bool:
+        client = redis.Redis(
+            host="127.0.0.1",
+            port=port,
+            password=password,
+            ssl=True,
+            ssl_ca_certs=local.ca,
+            retry=Retry(NoBackoff(), 0),
+            socket_timeout=5,
+        )
+        try:
+            return bool(client.ping())
+        except redis.exceptions.AuthenticationError:
+            return False
+        finally:
+            client.close()
+
+    assert ping(tokens["first"])
+    assert ping(tokens["second"])
+    elasticache.delete_replication_group(ReplicationGroupId=ids["second"])
+    assert ping(tokens["first"])
+    assert not ping(tokens["second"])

@@ -14,6 +14,8 @@ twin of the patch tests has no data plane and keeps moto's hostnames.
   changes and an AWS-managed password.
 - ElastiCache: a replication group's primary, reader and member endpoints are the Redis server's; its AUTH tokens
   are Redis's passwords (both during a ROTATE; none while AUTH is optional, which accepts any client as AWS does).
+  Other groups' tokens stay valid when a group is created, changed or deleted, as on AWS: Redis accepts the tokens
+  of every live group that requires AUTH.
 
 Departures the twin cannot avoid (one loopback address, one server per engine): AWS serves the writer and the
 reader endpoints on one port (the cluster's Port) at two hostnames; the twin has one address, 127.0.0.1, so the
@@ -28,7 +30,7 @@ import json
 import os
 from typing import Any
 
-from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup
+from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup, elasticache_backends
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.rds.models import DBCluster, DBInstanceClustered, MasterUserSecret, RDSBackend
 from moto.redshift.models import Cluster, RedshiftBackend
@@ -219,8 +221,29 @@ def _point_group_at_redis(backend: ElastiCacheBackend, group: ReplicationGroup) 
             cluster.port = port
 
 
+def _live_groups() -> list[ReplicationGroup]:
+    groups = []
+    for account in list(elasticache_backends.values()):
+        for backend in list(account.values()):
+            groups += [group for group in backend.replication_groups.values() if group.status != "deleting"]
+    return groups
+
+
 def _apply_auth(group: ReplicationGroup) -> None:
-    tokens = [] if getattr(group, "auth_token_optional", False) else list(getattr(group, "auth_tokens", []))
+    """AWS: each group has its own nodes and tokens, so creating, changing or deleting one group leaves the others'
+    tokens valid. The twin's one Redis accepts the tokens of every live group that requires AUTH (a group's own
+    tokens alone while it is the only one); no token at all when `group` itself accepts clients without one."""
+    if getattr(group, "auth_token_optional", False) or not getattr(group, "auth_tokens", []):
+        dataplane.set_redis_auth([])
+        return
+    _apply_auth_of_live_groups()
+
+
+def _apply_auth_of_live_groups() -> None:
+    tokens: list[str] = []
+    for group in _live_groups():
+        if not getattr(group, "auth_token_optional", False):
+            tokens += [token for token in getattr(group, "auth_tokens", []) if token not in tokens]
     dataplane.set_redis_auth(tokens)
 
 
@@ -239,4 +262,13 @@ def modify_replication_group(self: ElastiCacheResponse) -> Any:
     if wired():
         group = self.elasticache_backend.replication_groups[self._get_param("ReplicationGroupId")]
         _apply_auth(group)
+    return result
+
+
+@replaces(ElastiCacheResponse, "delete_replication_group")
+def delete_replication_group(self: ElastiCacheResponse) -> Any:
+    """AWS: deleting a group leaves the other groups' tokens valid (and the deleted group's tokens open nothing)."""
+    result = original(ElastiCacheResponse, "delete_replication_group")(self)
+    if wired() and any(getattr(group, "auth_tokens", []) for group in _live_groups()):
+        _apply_auth_of_live_groups()
     return result

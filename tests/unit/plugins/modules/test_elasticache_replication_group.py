@@ -112,6 +112,33 @@ def test_create_builds_an_encrypted_multi_az_group_with_auth(created: dict[str, 
     assert _backend_group().auth_tokens == [TOKEN]
 
 
+ENGINE_CASES = [("redis", "7.1", "redis7"), ("valkey", "7.2", "valkey7"), ("valkey", "8.0", "valkey8")]
+
+
+@pytest.mark.parametrize("case", ENGINE_CASES)
+def test_create_each_engine_with_its_family_and_a_kms_key(
+    run: Run, network: dict[str, Any], aws: Callable[..., Any], case: tuple[str, str, str]
+) -> None:
+    """Redis OSS 7 and Valkey 7.2/8 groups, each with a parameter group of its family and a customer managed key for
+    encryption at rest; a second run changes nothing."""
+    engine, version, family = case
+    ec = aws("elasticache", region=REGION)
+    ec.create_cache_parameter_group(
+        CacheParameterGroupName=f"unit-{family}", CacheParameterGroupFamily=family, Description="unit"
+    )
+    key_arn = aws("kms", region=REGION).create_key(Description="unit cache")["KeyMetadata"]["Arn"]
+    args = _args(
+        network, engine=engine, engine_version=version, cache_parameter_group_name=f"unit-{family}", kms_key_id=key_arn
+    )
+    group = run(**args)["replication_group"]
+    assert group["engine"] == engine
+    assert group["engine_version"].startswith(version)
+    assert group["cache_parameter_group_name"] == f"unit-{family}"
+    assert group["at_rest_encryption_enabled"] is True
+    assert group["kms_key_id"] == key_arn
+    assert run(**args)["changed"] is False
+
+
 def test_second_run_changes_nothing(
     created: dict[str, Any], run: Run, network: dict[str, Any], clean_twin: Twin
 ) -> None:

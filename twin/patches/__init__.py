@@ -18,6 +18,7 @@ PATCH_MODULES = (
     "twin.patches.redshift",
     "twin.patches.elasticache",
     "twin.patches.kms",
+    "twin.patches.monitoring",
     # After the service modules: it times their actions (time mode, twin.timeline).
     "twin.patches.time_mode",
     # Installed last: it wraps the service patches above to point endpoints at the data plane.

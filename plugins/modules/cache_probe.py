@@ -100,7 +100,7 @@ options:
     type: int
     default: 2000
   zipf_exponent:
-    description: The exponent s of the branch popularity, P(rank k) proportional to 1/k^s (above 0).
+    description: The exponent s of the branch popularity, the probability of rank k proportional to 1/k^s (above 0).
     type: float
     default: 1.1
   ttl:

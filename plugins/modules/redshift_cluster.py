@@ -1126,7 +1126,7 @@ def main() -> None:
         "master_username": {"type": "str"},
         "master_user_password": {"type": "str", "no_log": True},
         "update_password": {"type": "str", "choices": ["always", "on_create"], "default": "on_create", "no_log": False},
-        "manage_master_password": {"type": "bool", "default": False},
+        "manage_master_password": {"type": "bool", "default": False, "no_log": False},
         "master_password_secret_kms_key_id": {"type": "str", "no_log": False},
         "db_name": {"type": "str", "default": "dev"},
         "subnet_group_name": {"type": "str"},

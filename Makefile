@@ -40,8 +40,9 @@ local-down: ## stop every process of the local environment and remove its state
 demo: local-up ## the whole site against the local twin, ending in a summary
 	$(WITH_TWIN) $(BIN)/ansible-playbook playbooks/site.yml -i inventories/local
 
-test: venv ## everything: lint, unit tests, the twin's tests, integration and molecule scenarios
+test: venv ## everything: lint, sanity, unit tests, the twin's tests, integration and molecule scenarios
 	$(MAKE) lint
+	$(MAKE) sanity
 	$(MAKE) unit
 	$(MAKE) twin-test
 	$(MAKE) integration
@@ -65,10 +66,10 @@ unit: venv ## unit tests of our modules and plugins
 twin-test: venv packages ## the twin's own tests: every patch against the AWS behaviour it implements
 	$(PY) -m pytest tests/twin
 
-integration: local-up ## against the running twin: the twin's acceptance through the modules, bad input refused
+integration: local-up ## against the running twin: the twin's acceptance, bad input refused, the site's life cycle
 	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/twin_acceptance.yml
-	$(WITH_TWIN) if compgen -G 'tests/integration/bad_input/*.yml' >/dev/null; then \
-		$(PY) -m pytest tests/integration; else echo "no bad-input cases yet"; fi
+	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_bad_input.py
+	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site.py
 
 molecule: local-up ## every molecule scenario against the running twin
 	$(WITH_TWIN) for scenario in $$(ls molecule); do \

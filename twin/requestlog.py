@@ -47,6 +47,15 @@ def action_of(environ: dict[str, Any], body: bytes) -> str:
     return f"{environ.get('REQUEST_METHOD', 'GET')} {environ.get('PATH_INFO', '/')}"
 
 
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+
+
+def caller_of(environ: dict[str, Any]) -> str | None:
+    """The access key id that signed the request (SigV4 Authorization header): it tells runs sharing the twin apart."""
+    match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else None
+
+
 def service_and_region(environ: dict[str, Any]) -> tuple[str, str]:
     match = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     if match:
@@ -81,11 +90,13 @@ class RequestLog:
         with self._lock:
             return [dict(entry) for entry in self._entries if entry["seq"] > since]
 
-    def summary(self, since: int = 0) -> dict[str, Any]:
-        entries = self.entries(since)
+    def summary(self, since: int = 0, caller: str | None = None) -> dict[str, Any]:
+        """The calls after `since`; with `caller`, only the calls signed with that access key id."""
+        everything = self.entries(since)
+        entries = [entry for entry in everything if caller is None or entry.get("caller") == caller]
         per_action = Counter(f"{entry['service']}:{entry['action']}" for entry in entries)
         return {
-            "last_seq": entries[-1]["seq"] if entries else since,
+            "last_seq": everything[-1]["seq"] if everything else since,
             "total": len(entries),
             "mutating": sum(1 for entry in entries if entry["mutating"]),
             "per_action": dict(sorted(per_action.items())),
@@ -140,6 +151,7 @@ class RequestLogMiddleware:
                 "region": region,
                 "action": action,
                 "mutating": is_mutating(action),
+                "caller": caller_of(environ),
                 "status": int(status_holder.get("status", "0").split(" ", 1)[0] or 0),
             }
         )

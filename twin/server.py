@@ -90,9 +90,12 @@ def make_control(log: RequestLog, faults: FaultInjector) -> Callable[..., Iterab
     def since(environ: dict[str, Any]) -> int:
         return int(parse_qs(environ.get("QUERY_STRING", "")).get("since", ["0"])[0])
 
+    def caller(environ: dict[str, Any]) -> str | None:
+        return parse_qs(environ.get("QUERY_STRING", "")).get("caller", [None])[0]
+
     routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
         ("GET", "/_twin/health"): lambda _: {"status": "ok", "moto": MOTO_VERSION, "pid": os.getpid()},
-        ("GET", "/_twin/requests"): lambda environ: log.summary(since(environ)),
+        ("GET", "/_twin/requests"): lambda environ: log.summary(since(environ), caller(environ)),
         ("DELETE", "/_twin/requests"): lambda _: log.clear() or {"cleared": True},
         ("GET", "/_twin/config"): lambda _: _settings(faults),
         ("PUT", "/_twin/config"): lambda environ: _configure(faults, environ),

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +37,18 @@ def _twin_endpoint() -> str:
     return endpoint
 
 
-def _requests(since: int) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{_twin_endpoint()}/_twin/requests?since={since}", timeout=10) as response:
+def _requests(since: int, caller: str = "") -> dict[str, Any]:
+    query = f"since={since}" + (f"&caller={caller}" if caller else "")
+    with urllib.request.urlopen(f"{_twin_endpoint()}/_twin/requests?{query}", timeout=10) as response:
         return json.load(response)
 
 
 @pytest.mark.parametrize("case", _cases())
 def test_bad_input_is_refused_before_any_change(case: dict[str, Any], tmp_path: Path) -> None:
     since = _requests(0)["last_seq"]
+    # The run signs its calls with an access key of its own (the twin accepts any), so that calls of other runs on
+    # the same twin do not count.
+    caller = f"AKIDBADINPUT{uuid.uuid4().hex[:8].upper()}"
     extra_vars = tmp_path / "vars.json"
     extra_vars.write_text(json.dumps(case["vars"]))
     result = subprocess.run(
@@ -58,6 +63,7 @@ def test_bad_input_is_refused_before_any_change(case: dict[str, Any], tmp_path: 
             f"@{extra_vars}",
         ],
         cwd=ROOT,
+        env={**os.environ, "AWS_ACCESS_KEY_ID": caller},
         capture_output=True,
         text=True,
         timeout=300,
@@ -66,6 +72,7 @@ def test_bad_input_is_refused_before_any_change(case: dict[str, Any], tmp_path: 
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the run did not fail:\n{output[-3000:]}"
     assert case["expect"] in output, f"{case['expect']!r} not in the output:\n{output[-3000:]}"
-    calls = _requests(since)
+    calls = _requests(since, caller)
+    assert calls["total"] > 0, "no call of this run was found in the request log (the preflight reads the identity)"
     mutating = [f"{entry['service']}:{entry['action']}" for entry in calls["entries"] if entry["mutating"]]
     assert mutating == [], f"mutating calls were made before the input was refused: {mutating}"

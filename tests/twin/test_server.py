@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import urllib.request
+from typing import Any
 
+import boto3
 import pytest
 
 from twin import server
@@ -41,6 +45,33 @@ def test_request_log_counts_actions_and_mutations(clean_twin) -> None:
     assert entry["region"] == "us-east-2"
     assert entry["mutating"] is False
     assert entry["status"] == 200
+
+
+def test_request_log_tells_apart_the_callers_by_their_access_key(clean_twin) -> None:
+    """Runs sharing the twin are told apart by the access key id that signs their calls (any key is accepted)."""
+
+    def client(access_key: str) -> Any:
+        return boto3.client(
+            "rds",
+            region_name="us-east-2",
+            endpoint_url=clean_twin.endpoint,
+            aws_access_key_id=access_key,
+            aws_secret_access_key="testing",
+        )
+
+    client("AKIDRUNA").describe_db_clusters()
+    client("AKIDRUNB").create_db_cluster_parameter_group(
+        DBClusterParameterGroupName="by-b", DBParameterGroupFamily="aurora-mysql8.0", Description="d"
+    )
+    clean_twin.client("rds").describe_db_clusters()
+    everything = clean_twin.requests()
+    with urllib.request.urlopen(f"{clean_twin.endpoint}/_twin/requests?caller=AKIDRUNB", timeout=5) as response:
+        only_b = json.load(response)
+    assert everything["total"] == 3
+    assert [entry["caller"] for entry in everything["entries"]] == ["AKIDRUNA", "AKIDRUNB", "testing"]
+    assert only_b["per_action"] == {"rds:CreateDBClusterParameterGroup": 1}
+    assert only_b["mutating"] == 1
+    assert only_b["last_seq"] == everything["last_seq"]
 
 
 def _subnets(aws) -> list[str]:

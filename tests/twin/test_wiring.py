@@ -345,3 +345,47 @@ def test_a_groups_token_stays_valid_when_another_group_comes_and_goes(local: Loc
     elasticache.delete_replication_group(ReplicationGroupId=ids["second"])
     assert ping(tokens["first"])
     assert not ping(tokens["second"])
+
+
+def test_redshift_require_ssl_follows_the_clusters_parameter_group(local: Local) -> None:
+    """require_ssl (redshift-1.0 default false) refuses connections without TLS once a cluster's group sets it."""
+    redshift = local.client("redshift")
+    for earlier in redshift.describe_clusters()["Clusters"]:  # the one PostgreSQL follows every live cluster
+        redshift.delete_cluster(ClusterIdentifier=earlier["ClusterIdentifier"], SkipFinalClusterSnapshot=True)
+    name = f"wired-ssl-{uuid.uuid4().hex[:6]}"
+    redshift.create_cluster_parameter_group(
+        ParameterGroupName=name, ParameterGroupFamily="redshift-1.0", Description="TLS optional"
+    )
+    redshift.create_cluster(
+        ClusterIdentifier=name,
+        NodeType="ra3.large",
+        ClusterType="single-node",
+        MasterUsername="xyzplain",
+        MasterUserPassword="Plain-Passw0rd",
+        ClusterParameterGroupName=name,
+    )
+    port = int(local.values["TWIN_POSTGRES_PORT"])
+
+    def plain() -> Any:
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=port,
+            user="xyzplain",
+            password="Plain-Passw0rd",
+            dbname="dev",
+            sslmode="disable",
+            connect_timeout=5,
+        )
+
+    try:
+        with plain() as conn:
+            assert not conn.info.pgconn.ssl_in_use
+        redshift.modify_cluster_parameter_group(
+            ParameterGroupName=name, Parameters=[{"ParameterName": "require_ssl", "ParameterValue": "true"}]
+        )
+        with pytest.raises(psycopg.OperationalError, match="no encryption"):
+            plain()
+    finally:
+        redshift.delete_cluster(ClusterIdentifier=name, SkipFinalClusterSnapshot=True)
+    with plain() as conn:
+        assert not conn.info.pgconn.ssl_in_use

@@ -34,6 +34,7 @@ from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup, elasti
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.rds.models import DBCluster, DBInstanceClustered, MasterUserSecret, RDSBackend
 from moto.redshift.models import Cluster, RedshiftBackend
+from moto.redshift.responses import RedshiftResponse
 
 from twin import dataplane
 from twin.dataplane.config import HOST, POSTGRES, READER, REDIS, REPLICA, WRITER
@@ -202,6 +203,54 @@ def modify_redshift_cluster(self: RedshiftBackend, **cluster_kwargs: Any) -> Clu
     if wired() and (cluster_kwargs.get("master_user_password") or "manage_master_password" in cluster_kwargs):
         _apply_redshift_user(cluster)
     return cluster
+
+
+def _requires_ssl(cluster: Cluster) -> bool:
+    """The cluster's require_ssl: its parameter group's value, else its family's default (true in redshift-2.0)."""
+    from twin.patches.redshift import _group_values, _specs
+
+    for group in cluster.parameter_groups:
+        default = next((spec.value for spec in _specs(group.family) if spec.name == "require_ssl"), "false")
+        return _group_values(group).get("require_ssl", default).lower() == "true"
+    return False
+
+
+def _apply_require_ssl() -> None:
+    """One PostgreSQL serves every Redshift cluster: it refuses connections without TLS while any live cluster's
+    parameter group sets require_ssl (on AWS each cluster applies its own; no role here connects without TLS)."""
+    from moto.redshift.models import redshift_backends
+
+    clusters = [
+        cluster
+        for account in redshift_backends.values()
+        for backend in account.values()
+        for cluster in backend.clusters.values()
+    ]
+    dataplane.set_postgres_require_ssl(any(_requires_ssl(cluster) for cluster in clusters))
+
+
+def _then_require_ssl(action: str) -> None:
+    """Wrap a Redshift API action so that the data plane's TLS rule follows the clusters once it has run."""
+
+    def wrapped(self: RedshiftResponse) -> Any:
+        result = original(RedshiftResponse, action)(self)
+        if wired():
+            _apply_require_ssl()
+        return result
+
+    wrapped.__name__ = action
+    replaces(RedshiftResponse, action)(wrapped)
+
+
+for _action in (
+    "create_cluster",
+    "modify_cluster",
+    "delete_cluster",
+    "reboot_cluster",
+    "modify_cluster_parameter_group",
+    "reset_cluster_parameter_group",
+):
+    _then_require_ssl(_action)
 
 
 # --- ElastiCache ------------------------------------------------------------------------------------------------

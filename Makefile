@@ -71,11 +71,8 @@ integration: local-up ## against the running twin: the twin's acceptance, bad in
 	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_bad_input.py
 	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site.py
 
-molecule: local-up ## every molecule scenario against the running twin
-	$(WITH_TWIN) for scenario in $$(ls molecule); do \
-		[ -f molecule/$$scenario/molecule.yml ] || continue; \
-		$(BIN)/molecule test -s $$scenario; \
-	done
+molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES)
+	$(WITH_TWIN) scripts/molecule-all
 
 .PHONY: bench-cache
 bench-cache: local-up ## the cache's proof on the twin: p50/p95/p99, hit ratio, stale reads; .local/bench/cache-latency.png

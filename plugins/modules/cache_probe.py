@@ -154,6 +154,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+passed:
+  description:
+    - The probe's verdict, true when the cache path was faster by O(required_speedup) and no read was stale. The module
+      fails when it is false; a task that keeps the figures with C(failed_when: false) reads the verdict here.
+  returned: when run (not in check mode)
+  type: bool
 seeded:
   description: Whether the tables were (re)seeded by this run (also C(changed)).
   returned: always
@@ -771,6 +777,7 @@ def run(module: AnsibleModule) -> None:
         module.fail_json(msg=f"cache_probe: {type(e).__name__}: {e}")
     if not module.check_mode:
         problems = failures(result)
+        result["passed"] = not problems
         if problems:
             module.fail_json(msg="; ".join(problems), **result)
     module.exit_json(**result)

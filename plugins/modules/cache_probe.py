@@ -156,8 +156,8 @@ EXAMPLES = r"""
 RETURN = r"""
 passed:
   description:
-    - The probe's verdict, true when the cache path was faster by O(required_speedup) and no read was stale. The module
-      fails when it is false; a task that keeps the figures with C(failed_when: false) reads the verdict here.
+    - The probe's verdict, true when the cache path was faster by O(required_speedup) and no read was stale.
+    - The module fails when it is false; a task that keeps the figures with C(failed_when=false) reads the verdict here.
   returned: when run (not in check mode)
   type: bool
 seeded:
@@ -325,7 +325,7 @@ def request_plan(branches: int, requests: int, exponent: float, update_ratio: fl
     # The most popular branch is not always branch 1: a seeded permutation maps ranks to branches.
     order = list(range(1, branches + 1))
     rng.shuffle(order)
-    return [Request(order[sampler.draw(rng) - 1], rng.random() < update_ratio) for _ in range(requests)]
+    return [Request(order[sampler.draw(rng) - 1], rng.random() < update_ratio) for _request in range(requests)]
 
 
 class Cache(Protocol):

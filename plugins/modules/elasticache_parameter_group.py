@@ -403,7 +403,7 @@ def _ensure_created(
     problems = parameter_problems(desired, defaults, family, check_modifiable=False)
     if problems:
         raise ElastiCacheRefusal(f"Cache parameter group {name}: " + "; ".join(problems))
-    to_set, _ = parameter_changes(desired, defaults, purge=False)
+    to_set, _unset = parameter_changes(desired, defaults, purge=False)
     new = {
         "cache_parameter_group_name": name,
         "cache_parameter_group_family": family,

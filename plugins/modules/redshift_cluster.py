@@ -1111,7 +1111,7 @@ def main() -> None:
         "log_destination_type": {"type": "str", "choices": ["cloudwatch", "s3"], "default": "cloudwatch"},
         "log_exports": {"type": "list", "elements": "str", "choices": LOG_EXPORTS, "default": LOG_EXPORTS},
         "bucket_name": {"type": "str"},
-        "s3_key_prefix": {"type": "str"},
+        "s3_key_prefix": {"type": "str", "no_log": False},
     }
     argument_spec = {
         "identifier": {"type": "str", "required": True},

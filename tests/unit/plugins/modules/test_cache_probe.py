@@ -21,7 +21,7 @@ from ansible_collections.xyz.aws_database.plugins.modules import cache_probe as 
 def test_zipf_draw_is_skewed_as_the_exponent_says() -> None:
     sampler = module.ZipfSampler(10, 1.0)
     rng = random.Random(1)
-    counts = Counter(sampler.draw(rng) for _ in range(50_000))
+    counts = Counter(sampler.draw(rng) for _draw in range(50_000))
     harmonic = sum(1 / rank for rank in range(1, 11))
     assert set(counts) <= set(range(1, 11))
     assert counts[1] / 50_000 == pytest.approx(1 / harmonic, abs=0.01)

@@ -82,3 +82,12 @@ def test_a_key_pending_deletion_is_in_an_invalid_state(aws) -> None:
         assert _code(excinfo) == "KMSInvalidStateException"
         assert excinfo.value.response["Error"]["Message"] == f"{key['Arn']} is pending deletion."
     assert _state(aws, key["KeyId"]) == "PendingDeletion"
+
+
+def test_the_default_ebs_key_is_aws_managed(aws) -> None:
+    """The key EC2 makes for an encrypted volume without a key (alias/aws/ebs) is an AWS managed key."""
+    ec2 = aws("ec2")
+    ec2.create_volume(AvailabilityZone="us-east-2a", Size=8, Encrypted=True)
+    metadata = aws("kms").describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
+    assert metadata["KeyManager"] == "AWS"
+    assert _key(aws)["KeyManager"] == "CUSTOMER"

@@ -121,3 +121,12 @@ def generate_default_keys(self: KmsBackend, alias_name: str) -> str | None:
     if key_id is not None:
         self.keys[key_id].key_manager = "AWS"
     return key_id
+
+
+# The keys behind alias/aws/<service> (alias/aws/ebs, made by EC2 for an encrypted volume without a key) are AWS
+# managed keys: DescribeKey reports KeyManager AWS (moto: CUSTOMER, as for a key the account created).
+@replaces(KmsBackend, "create_alias")
+def create_alias(self: KmsBackend, target_key_id: str, alias_name: str) -> None:
+    original(KmsBackend, "create_alias")(self, target_key_id, alias_name)
+    if alias_name.startswith("alias/aws/"):
+        self.describe_key(target_key_id).key_manager = "AWS"

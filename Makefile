@@ -69,7 +69,9 @@ twin-test: venv packages ## the twin's own tests: every patch against the AWS be
 integration: local-up ## against the running twin: the twin's acceptance, bad input refused, the site's life cycle
 	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/twin_acceptance.yml
 	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_bad_input.py
-	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site.py
+	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_1_build.py
+	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_site_2_tags.py
+	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_3_teardown.py
 
 molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES)
 	$(WITH_TWIN) scripts/molecule-all

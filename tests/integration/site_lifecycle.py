@@ -1,11 +1,14 @@
-"""The site's life cycle on the running local twin, as a user runs it.
+"""Shared by the site's life-cycle tests (test_site_1_build, test_site_2_tags, test_site_3_teardown).
+
+The site's life cycle on the running local twin, as a user runs it.
 
 On an emptied twin (control plane reset): the site converges, a second run changes nothing, check mode with diff on
 the converged twin changes nothing, each role's tag works alone, the teardown refuses without its confirmation before
 any call, removes everything with it (every resource type is listed afterwards, in both regions), and check mode on
 the fresh twin then runs without error and without a single mutating call.
 
-The tests run in file order and build on each other (one site, one teardown), like `make demo` then a teardown.
+The three files run in that order (`make integration`) and build on each other: one site, then each tag alone (two
+at a time), then one teardown, like `make demo` then a teardown.
 """
 
 from __future__ import annotations
@@ -61,45 +64,11 @@ def _mutating_since(twin: Twin, since: int) -> list[str]:
     return [f"{entry['service']}:{entry['action']}" for entry in entries if entry["mutating"]]
 
 
-@pytest.fixture(scope="module")
-def site_twin() -> Twin:
+def running_twin() -> Twin:
     endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
     if not endpoint.startswith("http://127.0.0.1"):
         pytest.fail("the local twin is not in the environment: run `make local-up` and `source .local/env.sh`")
     return Twin(endpoint)
-
-
-def test_site_converges_on_a_fresh_twin_then_changes_nothing(site_twin: Twin) -> None:
-    site_twin.reset()
-    first, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
-    assert first["rc"] == 0, output[-4000:]
-    assert first["changed"] > 0, "a fresh twin must be built"
-    second, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
-    assert second["rc"] == 0, output[-4000:]
-    assert second["changed"] == 0, f"the second run changed {second['changed']} tasks:\n{output[-4000:]}"
-
-
-def test_check_mode_on_the_converged_twin_shows_no_change(site_twin: Twin) -> None:
-    since = site_twin.requests(0)["last_seq"]
-    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--check", "--diff")
-    assert recap["rc"] == 0, output[-4000:]
-    assert recap["changed"] == 0, output[-4000:]
-    assert _mutating_since(site_twin, since) == []
-
-
-@pytest.mark.parametrize("tag", _site_tags())
-def test_each_role_tag_works_alone_on_the_converged_twin(site_twin: Twin, tag: str) -> None:
-    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--tags", tag)
-    assert recap["rc"] == 0, output[-4000:]
-    assert recap["changed"] == 0, f"--tags {tag} changed {recap['changed']} tasks:\n{output[-4000:]}"
-
-
-def test_teardown_refuses_without_confirmation_before_any_call(site_twin: Twin) -> None:
-    since = site_twin.requests(0)["last_seq"]
-    recap, output = _playbook("playbooks/teardown.yml", "-i", "inventories/local", "-e", "confirm_teardown=prod")
-    assert recap["rc"] != 0
-    assert "-e confirm_teardown=local" in output
-    assert site_twin.requests(since)["entries"] == [], "the refused teardown sent requests"
 
 
 def _not_default(field: str) -> Callable[[dict[str, Any]], bool]:
@@ -239,19 +208,3 @@ def _left_behind(twin: Twin, region: str) -> list[str]:
         if metadata["KeyManager"] == "CUSTOMER" and metadata["KeyState"] != "PendingDeletion":
             found.append(f"{region} kms key {key['KeyId']}")
     return found
-
-
-def test_teardown_leaves_nothing_behind(site_twin: Twin) -> None:
-    assert any(_left_behind(site_twin, region) for region in REGIONS), "the site built nothing to remove"
-    recap, output = _playbook("playbooks/teardown.yml", "-i", "inventories/local", "-e", "confirm_teardown=local")
-    assert recap["rc"] == 0, output[-4000:]
-    left = [resource for region in REGIONS for resource in _left_behind(site_twin, region)]
-    assert left == [], f"the teardown left {len(left)} resources behind: {left}"
-
-
-def test_check_mode_on_a_fresh_twin_shows_what_would_be_built_without_a_change(site_twin: Twin) -> None:
-    since = site_twin.requests(0)["last_seq"]
-    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--check", "--diff")
-    assert recap["rc"] == 0, output[-4000:]
-    assert recap["changed"] > 0, "check mode on a fresh twin must show what it would build"
-    assert _mutating_since(site_twin, since) == []

@@ -1,0 +1,31 @@
+"""The site converges on an emptied twin, changes nothing again, and check mode shows no change."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Twin
+from tests.integration.site_lifecycle import _mutating_since, _playbook, running_twin
+
+
+@pytest.fixture(scope="module")
+def site_twin() -> Twin:
+    return running_twin()
+
+
+def test_site_converges_on_a_fresh_twin_then_changes_nothing(site_twin: Twin) -> None:
+    site_twin.reset()
+    first, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
+    assert first["rc"] == 0, output[-4000:]
+    assert first["changed"] > 0, "a fresh twin must be built"
+    second, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
+    assert second["rc"] == 0, output[-4000:]
+    assert second["changed"] == 0, f"the second run changed {second['changed']} tasks:\n{output[-4000:]}"
+
+
+def test_check_mode_on_the_converged_twin_shows_no_change(site_twin: Twin) -> None:
+    since = site_twin.requests(0)["last_seq"]
+    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--check", "--diff")
+    assert recap["rc"] == 0, output[-4000:]
+    assert recap["changed"] == 0, output[-4000:]
+    assert _mutating_since(site_twin, since) == []

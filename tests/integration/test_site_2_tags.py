@@ -1,0 +1,20 @@
+"""Each role's tag works alone on the converged twin (run two at a time: they change nothing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Twin
+from tests.integration.site_lifecycle import _playbook, _site_tags, running_twin
+
+
+@pytest.fixture(scope="module")
+def site_twin() -> Twin:
+    return running_twin()
+
+
+@pytest.mark.parametrize("tag", _site_tags())
+def test_each_role_tag_works_alone_on_the_converged_twin(site_twin: Twin, tag: str) -> None:
+    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--tags", tag)
+    assert recap["rc"] == 0, output[-4000:]
+    assert recap["changed"] == 0, f"--tags {tag} changed {recap['changed']} tasks:\n{output[-4000:]}"

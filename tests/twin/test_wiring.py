@@ -389,3 +389,29 @@ def test_redshift_require_ssl_follows_the_clusters_parameter_group(local: Local)
         redshift.delete_cluster(ClusterIdentifier=name, SkipFinalClusterSnapshot=True)
     with plain() as conn:
         assert not conn.info.pgconn.ssl_in_use
+
+
+def test_redshift_managed_admin_password_is_the_secrets(local: Local) -> None:
+    """AWS: with ManageMasterPassword the secret redshift!<cluster>-<user> holds the password that logs in."""
+    redshift = local.client("redshift")
+    cluster = redshift.create_cluster(
+        ClusterIdentifier=f"managed-{uuid.uuid4().hex[:6]}",
+        NodeType="ra3.large",
+        ClusterType="single-node",
+        MasterUsername="xyzkeeper",
+        ManageMasterPassword=True,
+    )["Cluster"]
+    secret = local.client("secretsmanager").get_secret_value(SecretId=cluster["MasterPasswordSecretArn"])
+    credentials = json.loads(secret["SecretString"])
+    endpoint = redshift.describe_clusters(ClusterIdentifier=cluster["ClusterIdentifier"])["Clusters"][0]["Endpoint"]
+    with psycopg.connect(
+        host=endpoint["Address"],
+        port=endpoint["Port"],
+        user="xyzkeeper",
+        password=credentials["password"],
+        dbname="dev",
+        sslmode="verify-ca",
+        sslrootcert=local.ca,
+        connect_timeout=5,
+    ) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("xyzkeeper",)

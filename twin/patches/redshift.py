@@ -327,6 +327,14 @@ def _manage_password(cluster: Cluster, kms_key_id: str | None) -> None:
     cluster._twin_secret_kms_key_id = kms_key_id  # type: ignore[attr-defined]
 
 
+def _wire_admin_user(cluster: Cluster) -> None:
+    """The admin user logs in to the data plane with the secret's password, as on AWS with a managed password."""
+    from twin.patches import wiring  # wiring imports this module: import at call time
+
+    if wiring.wired():
+        wiring.apply_redshift_user(cluster)
+
+
 def _unmanage_password(cluster: Cluster) -> None:
     arn = getattr(cluster, "_twin_secret_arn", None)
     if arn is None:
@@ -559,6 +567,7 @@ def create_cluster(self: RedshiftResponse) -> ActionResult:
     _apply_cluster_options(self, cluster)
     if manage:
         _manage_password(cluster, secret_key)
+        _wire_admin_user(cluster)
     for snapshot in self.redshift_backend.snapshots.values():
         if snapshot.cluster_identifier == cluster.cluster_identifier:
             snapshot.encrypted = True
@@ -628,6 +637,7 @@ def modify_cluster(self: RedshiftResponse) -> ActionResult:
         cluster.availability_zone = zone
     if manage:
         _manage_password(cluster, secret_key)
+        _wire_admin_user(cluster)
     elif manage is False or password:
         _unmanage_password(cluster)
     if changes_group:

@@ -175,7 +175,7 @@ def _redshift_password(cluster: Cluster) -> str | None:
     return cluster.master_user_password
 
 
-def _apply_redshift_user(cluster: Cluster) -> None:
+def apply_redshift_user(cluster: Cluster) -> None:
     password = _redshift_password(cluster)
     if password:
         dataplane.ensure_postgres_user(cluster.master_username, password, cluster.db_name or "dev")
@@ -193,7 +193,7 @@ def redshift_endpoint(self: Cluster) -> dict[str, str | int]:
 def create_redshift_cluster(self: RedshiftBackend, **cluster_kwargs: Any) -> Cluster:
     cluster = original(RedshiftBackend, "create_cluster")(self, **cluster_kwargs)
     if wired():
-        _apply_redshift_user(cluster)
+        apply_redshift_user(cluster)
     return cluster
 
 
@@ -201,7 +201,7 @@ def create_redshift_cluster(self: RedshiftBackend, **cluster_kwargs: Any) -> Clu
 def modify_redshift_cluster(self: RedshiftBackend, **cluster_kwargs: Any) -> Cluster:
     cluster = original(RedshiftBackend, "modify_cluster")(self, **cluster_kwargs)
     if wired() and (cluster_kwargs.get("master_user_password") or "manage_master_password" in cluster_kwargs):
-        _apply_redshift_user(cluster)
+        apply_redshift_user(cluster)
     return cluster
 
 

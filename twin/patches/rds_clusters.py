@@ -347,7 +347,21 @@ def modify_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
     _check_master_password_change(cluster, kwargs)
     if _flag(kwargs.get("manage_master_user_password")) and cluster.manage_master_user_password:
         kwargs.pop("manage_master_user_password")  # already managed: moto would make a second secret
-    return original(RDSBackend, "modify_db_cluster")(self, kwargs)
+    exports = kwargs.pop("cloudwatch_logs_export_configuration", None)
+    modified = original(RDSBackend, "modify_db_cluster")(self, kwargs)
+    if exports:
+        _apply_log_exports(cluster, exports)
+        modified.enabled_cloudwatch_logs_exports = list(cluster.enabled_cloudwatch_logs_exports)
+    return modified
+
+
+def _apply_log_exports(cluster: DBCluster, configuration: dict[str, Any]) -> None:
+    """AWS ModifyDBCluster CloudwatchLogsExportConfiguration: EnableLogTypes are added to the cluster's
+    EnabledCloudwatchLogsExports and DisableLogTypes removed, at once (moto 5.2.5 reads another key and ignores it)."""
+    disabled = set(configuration.get("DisableLogTypes") or [])
+    kept = [log for log in cluster.enabled_cloudwatch_logs_exports if log not in disabled]
+    added = [log for log in configuration.get("EnableLogTypes") or [] if log not in kept]
+    cluster.enabled_cloudwatch_logs_exports = kept + added
 
 
 # ---------------------------------------------------------------- DeleteDBCluster

@@ -5,8 +5,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 XYZ_AWS_DATABASE_COLLECTION_NAME = "xyz.aws_database"
 XYZ_AWS_DATABASE_COLLECTION_VERSION = "0.1.0"
@@ -19,3 +23,13 @@ class AnsibleXyzAWSModule(AnsibleAWSModule):
             collection_name=XYZ_AWS_DATABASE_COLLECTION_NAME,
             collection_version=XYZ_AWS_DATABASE_COLLECTION_VERSION,
         )
+
+
+# AWSRetry knows the throttling codes of EC2 and the query services; the JSON services (Application Auto Scaling, KMS,
+# Secrets Manager) answer ThrottlingException, which it would not retry.
+THROTTLING_CODES = ["ThrottlingException"]
+
+
+def aws_retry() -> Callable[..., Any]:
+    """The retry decorator of this collection's clients: jittered backoff on every throttling code AWS sends."""
+    return AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES)

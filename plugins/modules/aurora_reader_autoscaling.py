@@ -172,9 +172,8 @@ with contextlib.suppress(ImportError):  # botocore is checked by AnsibleAWSModul
     import botocore
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 
 if typing.TYPE_CHECKING:
     from typing import Any
@@ -256,7 +255,7 @@ def get_policy(client: Any, rid: str, name: str) -> dict[str, Any] | None:
 
 
 def cluster_exists(module: AnsibleXyzAWSModule, identifier: str) -> bool:
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=aws_retry())
     try:
         client.describe_db_clusters(DBClusterIdentifier=identifier, aws_retry=True)
     except botocore.exceptions.ClientError as e:
@@ -348,7 +347,7 @@ def do(module: AnsibleXyzAWSModule) -> None:
     errors = static_errors(module.params)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    client = module.client("application-autoscaling", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("application-autoscaling", retry_decorator=aws_retry())
     try:
         if module.params["state"] == "absent":
             ensure_absent(module, client)

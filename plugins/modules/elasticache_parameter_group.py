@@ -137,7 +137,6 @@ from copy import deepcopy
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
 from ansible_collections.xyz.aws_database.plugins.module_utils.elasticache import (
@@ -150,7 +149,7 @@ from ansible_collections.xyz.aws_database.plugins.module_utils.elasticache impor
     tag_changes,
     tags_after,
 )
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 
 NAME_PATTERN = re.compile(r"[a-z](?!.*--)[a-z0-9-]{0,254}(?<!-)")
 MAX_PARAMETERS_PER_CALL = 20  # ModifyCacheParameterGroup and ResetCacheParameterGroup take up to 20 parameters
@@ -196,7 +195,7 @@ def describe_group(client: Any, name: str) -> dict[str, Any] | None:
 
 
 @ElastiCacheErrorHandler.common_error_handler("describe cache parameters")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_parameters(client: Any, name: str) -> dict[str, dict[str, Any]]:
     paginator = client.get_paginator("describe_cache_parameters")
     result = paginator.paginate(CacheParameterGroupName=name).build_full_result()
@@ -204,7 +203,7 @@ def describe_parameters(client: Any, name: str) -> dict[str, dict[str, Any]]:
 
 
 @ElastiCacheErrorHandler.common_error_handler("describe engine default parameters")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_defaults(client: Any, family: str) -> dict[str, dict[str, Any]]:
     paginator = client.get_paginator("describe_engine_default_parameters")
     result = paginator.paginate(CacheParameterGroupFamily=family).build_full_result()
@@ -482,7 +481,7 @@ def run(module: AnsibleXyzAWSModule) -> None:
     problems = validate_params(params)
     if problems:
         module.fail_json(msg="; ".join(problems))
-    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("elasticache", retry_decorator=aws_retry())
     try:
         if params["state"] == "absent":
             result = ensure_absent(client, params, module.check_mode, module._diff)

@@ -361,7 +361,6 @@ from copy import deepcopy
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
 from ansible_collections.xyz.aws_database.plugins.module_utils.elasticache import (
@@ -378,7 +377,7 @@ from ansible_collections.xyz.aws_database.plugins.module_utils.elasticache impor
     version_tuple,
     wait_for,
 )
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 
 GROUP_ID_PATTERN = re.compile(r"[a-z](?!.*--)[a-z0-9-]{0,39}(?<!-)")
 AUTH_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9!&#$^<>-]{16,128}")
@@ -1056,7 +1055,7 @@ def run(module: AnsibleXyzAWSModule) -> None:
     problems = validate_params(params)
     if problems:
         module.fail_json(msg="; ".join(problems))
-    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("elasticache", retry_decorator=aws_retry())
     try:
         if params["state"] == "absent":
             result = ensure_absent(client, params, module.check_mode, module._diff)

@@ -251,7 +251,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory, custom_waiter_config
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import (
+    THROTTLING_CODES,
+    AnsibleXyzAWSModule,
+    aws_retry,
+)
 
 # CreateDBCluster's parameter for each suboption of `create` (tags are converted separately).
 CREATE_PARAMETERS = {
@@ -321,26 +325,26 @@ class ClusterWaiterFactory(BaseWaiterFactory):
 
 
 @ClusterErrorHandler.list_error_handler("describe the DB cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_cluster(client: Any, identifier: str) -> dict[str, Any] | None:
     clusters = client.describe_db_clusters(DBClusterIdentifier=identifier)["DBClusters"]
     return clusters[0] if clusters else None
 
 
 @KMSErrorHandler.common_error_handler("describe the KMS key")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def key_arn(client: Any, key_id: str) -> str:
     return client.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
 
 
 @RDSErrorHandler.common_error_handler("create the DB cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def create_cluster(client: Any, request: dict[str, Any]) -> dict[str, Any]:
     return client.create_db_cluster(**request)["DBCluster"]
 
 
 @RDSErrorHandler.common_error_handler("modify the DB cluster's master user password")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=["InvalidDBClusterStateFault"])
+@AWSRetry.jittered_backoff(catch_extra_error_codes=["InvalidDBClusterStateFault", *THROTTLING_CODES])
 def modify_cluster(client: Any, request: dict[str, Any]) -> dict[str, Any]:
     return client.modify_db_cluster(**request)["DBCluster"]
 
@@ -521,8 +525,8 @@ def ensure_modified(
 def ensure(module: Any) -> dict[str, Any]:
     params = module.params
     validate_params(params)
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
-    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=aws_retry())
+    kms = module.client("kms", retry_decorator=aws_retry())
     cluster = describe_cluster(client, params["db_cluster_identifier"])
     before = password_state(cluster)
     if cluster is None:

@@ -154,14 +154,13 @@ with contextlib.suppress(ImportError):  # botocore is checked by AnsibleAWSModul
     import botocore
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 
 if typing.TYPE_CHECKING:
     from typing import Any
@@ -350,7 +349,7 @@ def do(module: AnsibleXyzAWSModule) -> None:
     errors = static_errors(module.params)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=aws_retry())
     name = module.params["name"]
     try:
         current = get_subscription(client, name)

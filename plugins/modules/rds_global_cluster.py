@@ -303,14 +303,13 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
 )
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 
 IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -513,7 +512,7 @@ def describe_db_cluster(client: RdsClient, identifier: str) -> dict[str, Any] | 
 
 
 @DBClusterErrorHandler.common_error_handler("describe DB engine versions")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_engine_versions(client: RdsClient, **filters: Any) -> list[dict[str, Any]]:
     paginator = client.get_paginator("describe_db_engine_versions")
     return paginator.paginate(**filters).build_full_result()["DBEngineVersions"]
@@ -1015,7 +1014,7 @@ def ensure_global_cluster(clients: RdsClients, params: dict[str, Any], check_mod
 
 
 def do(module: AnsibleXyzAWSModule) -> None:
-    retry = AWSRetry.jittered_backoff()
+    retry = aws_retry()
     clients = RdsClients(lambda region: module.client("rds", retry_decorator=retry, region=region), module.region)
     outcome = ensure_global_cluster(clients, module.params, module.check_mode)
     for warning in outcome.warnings:

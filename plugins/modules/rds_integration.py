@@ -162,7 +162,6 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -170,7 +169,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 from ansible_collections.xyz.aws_database.plugins.module_utils.redshift import same_kms_key, waiter_config
 
 if typing.TYPE_CHECKING:
@@ -309,7 +308,7 @@ def fixed_errors(params: dict[str, Any], current: dict[str, Any], kms: Any) -> l
 
 
 @IntegrationErrorHandler.list_error_handler("describe integrations", default_value=[])
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _describe_integrations(client: Any) -> list[dict[str, Any]]:
     return client.get_paginator("describe_integrations").paginate().build_full_result()["Integrations"]
 
@@ -320,39 +319,39 @@ def find_integration(client: Any, name: str) -> dict[str, Any] | None:
 
 
 @IntegrationErrorHandler.list_error_handler("describe the integration")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_integration(client: Any, arn: str) -> dict[str, Any] | None:
     found = client.describe_integrations(IntegrationIdentifier=arn)["Integrations"]
     return found[0] if found else None
 
 
 @IntegrationErrorHandler.common_error_handler("create the integration")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _create_integration(client: Any, **kwargs: Any) -> dict[str, Any]:
     return client.create_integration(**kwargs)
 
 
 @IntegrationErrorHandler.common_error_handler("modify the integration")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _modify_integration(client: Any, **kwargs: Any) -> dict[str, Any]:
     return client.modify_integration(**kwargs)
 
 
 @IntegrationErrorHandler.deletion_error_handler("delete the integration")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _delete_integration(client: Any, arn: str) -> bool:
     client.delete_integration(IntegrationIdentifier=arn)
     return True
 
 
 @IntegrationErrorHandler.common_error_handler("tag the integration")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _add_tags(client: Any, arn: str, tags: dict[str, str]) -> None:
     client.add_tags_to_resource(ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
 
 
 @IntegrationErrorHandler.common_error_handler("untag the integration")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _remove_tags(client: Any, arn: str, keys: list[str]) -> None:
     client.remove_tags_from_resource(ResourceName=arn, TagKeys=keys)
 
@@ -488,7 +487,7 @@ def do(module: AnsibleXyzAWSModule) -> None:
     errors = static_errors(params)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=aws_retry())
     integration = find_integration(client, params["integration_name"])
     if params["state"] == "absent":
         ensure_absent(module, client, integration)
@@ -509,7 +508,7 @@ def do(module: AnsibleXyzAWSModule) -> None:
     if integration is None:
         ensure_created(module, client)
     else:
-        kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+        kms = module.client("kms", retry_decorator=aws_retry())
         ensure_updated(module, client, kms, integration)
 
 

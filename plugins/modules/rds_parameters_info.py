@@ -117,9 +117,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 
 ENGINE_DEFAULT_OPERATIONS = {
     "cluster": "describe_engine_default_cluster_parameters",
@@ -166,7 +165,7 @@ def group_parameters(client: Any, group_type: str, name: str, source: str | None
 
 def describe(module: AnsibleXyzAWSModule) -> dict[str, Any]:
     """The module's result: whether the family or group exists, and its parameters."""
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=aws_retry())
     group_type = module.params["group_type"]
     if module.params["family"]:
         parameters: list[dict[str, Any]] | None = engine_default_parameters(client, group_type, module.params["family"])

@@ -363,10 +363,9 @@ import re
 import typing
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 from ansible_collections.xyz.aws_database.plugins.module_utils.redshift import (
     AnsibleRedshiftError,
     RedshiftErrorHandler,
@@ -655,14 +654,14 @@ def modify_errors(params: dict[str, Any], current: dict[str, Any], desired: dict
 
 
 @RedshiftErrorHandler.list_error_handler("describe the cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_cluster(client: Any, identifier: str) -> dict[str, Any] | None:
     clusters = client.describe_clusters(ClusterIdentifier=identifier)["Clusters"]
     return clusters[0] if clusters else None
 
 
 @RedshiftErrorHandler.list_error_handler("describe the cluster's audit logging", default_value={})
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_logging(client: Any, identifier: str) -> dict[str, Any]:
     return client.describe_logging_status(ClusterIdentifier=identifier)
 
@@ -760,38 +759,38 @@ def _tags_after(current: dict[str, str], wanted: dict[str, Any], purge: bool) ->
 
 
 @RedshiftErrorHandler.common_error_handler("create the cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _create_cluster(client: Any, **kwargs: Any) -> dict[str, Any]:
     return client.create_cluster(**kwargs)["Cluster"]
 
 
 @RedshiftErrorHandler.common_error_handler("modify the cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _modify_cluster(client: Any, **kwargs: Any) -> dict[str, Any]:
     return client.modify_cluster(**kwargs)["Cluster"]
 
 
 @RedshiftErrorHandler.common_error_handler("reboot the cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _reboot_cluster(client: Any, identifier: str) -> None:
     client.reboot_cluster(ClusterIdentifier=identifier)
 
 
 @RedshiftErrorHandler.deletion_error_handler("delete the cluster")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _delete_cluster(client: Any, **kwargs: Any) -> bool:
     client.delete_cluster(**kwargs)
     return True
 
 
 @RedshiftErrorHandler.common_error_handler("enable audit logging")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _enable_logging(client: Any, **kwargs: Any) -> None:
     client.enable_logging(**kwargs)
 
 
 @RedshiftErrorHandler.common_error_handler("disable audit logging")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _disable_logging(client: Any, identifier: str) -> None:
     client.disable_logging(ClusterIdentifier=identifier)
 
@@ -1096,8 +1095,8 @@ def ensure_present(module: AnsibleXyzAWSModule, client: Any, kms: Any, cluster: 
 
 def do(module: AnsibleXyzAWSModule) -> None:
     fail_on(module, static_errors(module.params))
-    client = module.client("redshift", retry_decorator=AWSRetry.jittered_backoff())
-    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("redshift", retry_decorator=aws_retry())
+    kms = module.client("kms", retry_decorator=aws_retry())
     cluster = describe_cluster(client, module.params["identifier"])
     if module.params["state"] == "absent":
         ensure_absent(module, client, cluster)

@@ -131,10 +131,9 @@ import re
 import typing
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 from ansible_collections.xyz.aws_database.plugins.module_utils.redshift import (
     AnsibleRedshiftError,
     RedshiftErrorHandler,
@@ -227,14 +226,14 @@ def value_errors(family: str, known: dict[str, dict[str, Any]], wanted: dict[str
 
 
 @RedshiftErrorHandler.list_error_handler("describe the parameter group")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_group(client: Any, name: str) -> dict[str, Any] | None:
     groups = client.describe_cluster_parameter_groups(ParameterGroupName=name)["ParameterGroups"]
     return groups[0] if groups else None
 
 
 @RedshiftErrorHandler.common_error_handler("describe the parameters of the group")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_parameters(client: Any, name: str) -> dict[str, dict[str, Any]]:
     paginator = client.get_paginator("describe_cluster_parameters")
     parameters = paginator.paginate(ParameterGroupName=name).build_full_result()["Parameters"]
@@ -242,7 +241,7 @@ def describe_parameters(client: Any, name: str) -> dict[str, dict[str, Any]]:
 
 
 @RedshiftErrorHandler.common_error_handler("describe the family's default parameters")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def describe_defaults(client: Any, family: str) -> dict[str, dict[str, Any]]:
     paginator = client.get_paginator("describe_default_cluster_parameters")
     pages = paginator.paginate(ParameterGroupFamily=family).build_full_result()
@@ -251,25 +250,25 @@ def describe_defaults(client: Any, family: str) -> dict[str, dict[str, Any]]:
 
 
 @RedshiftErrorHandler.common_error_handler("create the parameter group")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _create_group(client: Any, **kwargs: Any) -> None:
     client.create_cluster_parameter_group(**kwargs)
 
 
 @RedshiftErrorHandler.common_error_handler("set parameters of the group")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _modify_group(client: Any, name: str, parameters: list[dict[str, str]]) -> None:
     client.modify_cluster_parameter_group(ParameterGroupName=name, Parameters=parameters)
 
 
 @RedshiftErrorHandler.common_error_handler("reset parameters of the group")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _reset_group(client: Any, name: str, parameters: list[dict[str, str]]) -> None:
     client.reset_cluster_parameter_group(ParameterGroupName=name, ResetAllParameters=False, Parameters=parameters)
 
 
 @RedshiftErrorHandler.deletion_error_handler("delete the parameter group")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _delete_group(client: Any, name: str) -> bool:
     client.delete_cluster_parameter_group(ParameterGroupName=name)
     return True
@@ -420,7 +419,7 @@ def do(module: AnsibleXyzAWSModule) -> None:
     errors = static_errors(module.params)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    client = module.client("redshift", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("redshift", retry_decorator=aws_retry())
     group = describe_group(client, module.params["name"])
     if module.params["state"] == "absent":
         ensure_absent(module, client, group)

@@ -107,9 +107,8 @@ import re
 import typing
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule
+from ansible_collections.xyz.aws_database.plugins.module_utils.modules import AnsibleXyzAWSModule, aws_retry
 from ansible_collections.xyz.aws_database.plugins.module_utils.redshift import (
     AnsibleRedshiftError,
     RedshiftErrorHandler,
@@ -191,7 +190,7 @@ def desired_policy(params: dict[str, Any]) -> dict[str, Any]:
 
 
 @RedshiftErrorHandler.list_error_handler("get the resource policy")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def get_policy(client: Any, arn: str) -> dict[str, Any] | None:
     """The namespace's policy document; None when it has none (or the namespace does not exist)."""
     policy = client.get_resource_policy(ResourceArn=arn)["ResourcePolicy"].get("Policy")
@@ -199,14 +198,14 @@ def get_policy(client: Any, arn: str) -> dict[str, Any] | None:
 
 
 @RedshiftErrorHandler.common_error_handler("put the resource policy")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _put_policy(client: Any, arn: str, policy: dict[str, Any]) -> dict[str, Any]:
     answer = client.put_resource_policy(ResourceArn=arn, Policy=json.dumps(policy))["ResourcePolicy"]
     return json.loads(answer.get("Policy") or json.dumps(policy))
 
 
 @RedshiftErrorHandler.deletion_error_handler("delete the resource policy")
-@AWSRetry.jittered_backoff()
+@aws_retry()
 def _delete_policy(client: Any, arn: str) -> bool:
     client.delete_resource_policy(ResourceArn=arn)
     return True
@@ -229,7 +228,7 @@ def do(module: AnsibleXyzAWSModule) -> None:
     if errors:
         module.fail_json(msg="; ".join(errors))
     arn = params["resource_arn"]
-    client = module.client("redshift", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("redshift", retry_decorator=aws_retry())
     current = get_policy(client, arn)
     before = view(arn, current)
     if params["state"] == "absent":

@@ -1,6 +1,6 @@
 """Bad input fails before any AWS call, with a message that names the variable and what is allowed.
 
-Each case of tests/integration/bad_input/*.yml runs `playbooks/site.yml -i inventories/local --tags <tags>` with
+Each case of tests/reliability/bad_input/*.yml runs `playbooks/site.yml -i inventories/local --tags <tags>` with
 its extra vars against the running local twin (`make local-up`); the run must fail, its output must contain the
 expected text, and the twin's request log must show no mutating call made during the run.
 """

@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Everything a run of the site or a test needs from the twin, loaded into the recipe's shell.
 WITH_TWIN := source $(ENV_SH) &&
 
-.PHONY: help venv packages local-up local-down demo test lint sanity unit twin-test integration molecule changelog clean
+.PHONY: help venv packages local-up local-down demo test lint sanity unit twin-test integration reliability molecule changelog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,12 +40,16 @@ local-down: ## stop every process of the local environment and remove its state
 demo: local-up ## the whole site against the local twin, ending in a summary
 	$(WITH_TWIN) $(BIN)/ansible-playbook playbooks/site.yml -i inventories/local
 
-test: venv ## everything: lint, sanity, unit tests, the twin's tests, integration and molecule scenarios
+# make test runs the reliability suite with fewer interruption points than `make reliability`, to fit CI's time.
+TEST_INTERRUPTIONS ?= 2
+
+test: venv ## everything: lint, sanity, unit tests, the twin's tests, integration, reliability and molecule scenarios
 	$(MAKE) lint
 	$(MAKE) sanity
 	$(MAKE) unit
 	$(MAKE) twin-test
 	$(MAKE) integration
+	$(MAKE) reliability RELIABILITY_INTERRUPTIONS=$(TEST_INTERRUPTIONS)
 	$(MAKE) molecule
 
 lint: venv ## ansible-lint (production profile), yamllint, ruff
@@ -65,12 +69,15 @@ unit: venv ## unit tests of our modules and plugins (the in-process twin or mock
 twin-test: venv packages ## the twin's own tests: every patch against the AWS behaviour it implements
 	$(PY) -m pytest tests/twin
 
-integration: local-up ## against the running twin: the twin's acceptance, bad input refused, the site's life cycle
+integration: local-up ## against the running twin: the twin's acceptance, the site's life cycle
 	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/twin_acceptance.yml
-	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_bad_input.py
 	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_1_build.py
 	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_site_2_tags.py
 	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_3_teardown.py
+
+RELIABILITY_INTERRUPTIONS ?= 10
+reliability: local-up ## faults, interruptions, bad input, secrets, destruction, Security Hub controls: one line per case
+	$(WITH_TWIN) RELIABILITY_INTERRUPTIONS=$(RELIABILITY_INTERRUPTIONS) $(PY) scripts/reliability
 
 molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES)
 	$(WITH_TWIN) scripts/molecule-all

@@ -1,4 +1,8 @@
-"""The site converges on an emptied twin, changes nothing again, and check mode shows no change."""
+"""The site converges on an emptied twin, changes nothing again, and check mode shows no change.
+
+The build runs at -vvv: its whole output must hold none of the local inventory's vaulted secrets (the master
+passwords and the AUTH token pass through modules in this run, as they are created).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pytest
 
 from tests.conftest import Twin
 from tests.integration.site_lifecycle import _mutating_since, _playbook, running_twin
+from tests.reliability.suite import vault_values
 
 
 @pytest.fixture(scope="module")
@@ -15,9 +20,10 @@ def site_twin() -> Twin:
 
 def test_site_converges_on_a_fresh_twin_then_changes_nothing(site_twin: Twin) -> None:
     site_twin.reset()
-    first, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
+    first, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "-vvv")
     assert first["rc"] == 0, output[-4000:]
     assert first["changed"] > 0, "a fresh twin must be built"
+    assert [name for name, value in vault_values().items() if value in output] == [], "a secret is in the output"
     second, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
     assert second["rc"] == 0, output[-4000:]
     assert second["changed"] == 0, f"the second run changed {second['changed']} tasks:\n{output[-4000:]}"

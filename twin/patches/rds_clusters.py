@@ -39,12 +39,12 @@ import re
 from typing import Any
 
 from moto.core.responses import ActionResult
-from moto.rds.models import DBCluster, DBSubnetGroup, GlobalCluster, RDSBackend, rds_backends
+from moto.rds.models import DBCluster, DBClusterParameterGroup, DBSubnetGroup, GlobalCluster, RDSBackend, rds_backends
 from moto.rds.responses import RDSResponse
 
 from twin.patches._registry import adds, original, replaces
 from twin.patches.errors import InvalidParameterCombination, InvalidParameterValue, TwinServiceError
-from twin.patches.rds_parameters import effective_cluster_parameter, writer_parameters_in_sync
+from twin.patches.rds_parameters import cluster_family, effective_cluster_parameter, writer_parameters_in_sync
 
 # moto keeps every global cluster of an account in this region's backend (RDSResponse.global_backend).
 GLOBAL_REGION = "us-east-1"
@@ -262,6 +262,18 @@ def _refuse_password_with_managed_password(kwargs: Any) -> None:
         )
 
 
+def _default_cluster_parameter_group(backend: RDSBackend, family: str) -> str:
+    """AWS: a cluster created without DBClusterParameterGroupName uses its family's default group, default.<family>
+    (default.aurora-mysql8.0), which every region has and DescribeDBClusterParameters reads (moto: default.aurora8.0,
+    a group that does not exist)."""
+    name = f"default.{family}"
+    if name not in backend.db_cluster_parameter_groups:
+        backend.db_cluster_parameter_groups[name] = DBClusterParameterGroup(
+            backend, name, f"Default cluster parameter group for {family}", family
+        )
+    return name
+
+
 @replaces(RDSBackend, "create_db_cluster")
 def create_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
     """CreateDBCluster: refuse an identifier in use before anything changes; replicas and secondaries."""
@@ -276,6 +288,8 @@ def create_db_cluster(self: RDSBackend, kwargs: Any) -> DBCluster:
     storage_key = None if source is not None else _storage_key(self, encrypted, kwargs.get("kms_key_id"))
     cluster = _new_cluster(self, kwargs, inherits_credentials=source is not None or secondary)
     cluster.kms_key_id = storage_key
+    if not kwargs.get("db_cluster_parameter_group_name") and cluster.engine == "aurora-mysql":
+        cluster.parameter_group = _default_cluster_parameter_group(self, cluster_family(cluster))
     if source is not None:
         _link_replica(self, cluster, source, kwargs)
     self.clusters[cluster_id] = cluster

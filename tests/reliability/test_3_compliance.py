@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,9 @@ def _evidence(result: fsbp.ControlResult) -> str:
 
 
 @pytest.mark.parametrize("control", fsbp.CONTROLS, ids=[control.control_id for control in fsbp.CONTROLS])
-def test_control(control: fsbp.Control, results: dict[str, fsbp.ControlResult]) -> None:
+def test_control(
+    control: fsbp.Control, results: dict[str, fsbp.ControlResult], record_property: Callable[[str, Any], None]
+) -> None:
     exceptions = fsbp.documented_exceptions()
     result = results[control.control_id]
     expected = "excepted" if control.control_id in exceptions else "passed"
@@ -94,6 +96,10 @@ def test_control(control: fsbp.Control, results: dict[str, fsbp.ControlResult]) 
     assert result.status == expected, f"{result.line()}\n{_evidence(result)}"
     if expected == "excepted":
         assert result.reason == exceptions[control.control_id]
+    record_property(
+        "figure",
+        f"{result.status}, {len(result.resources)} resources checked" + (f": {result.reason}" if result.reason else ""),
+    )
 
 
 def test_doc_lists_every_control() -> None:

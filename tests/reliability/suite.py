@@ -15,6 +15,7 @@ import re
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pymysql
@@ -158,6 +159,19 @@ def duplicates(twin: Twin) -> list[str]:
         counts = Counter((kind, _name_of(kind, name, item)) for kind, name, item in _items(twin, region))
         found += [f"{region} {kind} {name} x{count}" for (kind, name), count in counts.items() if count > 1]
     return found
+
+
+THROTTLED_STATE = LOGS / "throttled-end-state.json"
+
+
+def save_state(path: Path, state: dict[str, Any]) -> None:
+    """Keep an end state for a later case (the cases run in more than one pytest run: scripts/reliability)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=1, sort_keys=True, default=str))
+
+
+def load_state(path: Path) -> dict[str, Any] | None:
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def state_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:

@@ -3,7 +3,8 @@
 The twin's fault mode (twin/faults.py) throttles 20% of the calls, chosen from a seed (RELIABILITY_SEED), in the
 protocol of each service (EC2's RequestLimitExceeded, Throttling, ThrottlingException), so botocore's and
 amazon.aws's retries see what AWS sends. The prod-like site is built from an emptied twin at -vvv (the secrets case
-reads that output); its end state is kept for the interruption cases, which compare it with a build without faults.
+reads that output); its end state is kept (suite.THROTTLED_STATE) for the interruption cases, which compare it
+with a build without faults.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def test_the_site_converges_while_aws_throttles_one_call_in_five(
     assert recap["rc"] == 0, output[-4000:]
     assert recap["changed"] > 0, "the emptied twin must have been built"
     assert len(throttled) >= 0.1 * len(calls), f"only {len(throttled)} of {len(calls)} calls were throttled"
-    shared["throttled end state"] = suite.end_state(site_twin)
+    suite.save_state(suite.THROTTLED_STATE, suite.end_state(site_twin))
     record_property("figure", f"{len(throttled)} of {len(calls)} calls throttled and survived, seed {SEED}")
 
 

@@ -40,7 +40,8 @@ local-down: ## stop every process of the local environment and remove its state
 demo: local-up ## the whole site against the local twin, ending in a summary
 	$(WITH_TWIN) $(BIN)/ansible-playbook playbooks/site.yml -i inventories/local
 
-# make test runs the reliability suite with fewer interruption points than `make reliability`, to fit CI's time.
+# make test runs the reliability suite sized for CI: 2 interruption points instead of 10, and one destructive-change
+# case of each kind (the ones marked ci: true in tests/reliability/destructive_cases.yml).
 TEST_INTERRUPTIONS ?= 2
 
 test: venv ## everything: lint, sanity, unit tests, the twin's tests, integration, reliability and molecule scenarios
@@ -49,7 +50,7 @@ test: venv ## everything: lint, sanity, unit tests, the twin's tests, integratio
 	$(MAKE) unit
 	$(MAKE) twin-test
 	$(MAKE) integration
-	$(MAKE) reliability RELIABILITY_INTERRUPTIONS=$(TEST_INTERRUPTIONS)
+	$(MAKE) reliability RELIABILITY_INTERRUPTIONS=$(TEST_INTERRUPTIONS) RELIABILITY_SUBSET=ci
 	$(MAKE) molecule
 
 lint: venv ## ansible-lint (production profile), yamllint, ruff
@@ -76,8 +77,10 @@ integration: local-up ## against the running twin: the twin's acceptance, the si
 	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_3_teardown.py
 
 RELIABILITY_INTERRUPTIONS ?= 10
+RELIABILITY_SUBSET ?= all
 reliability: local-up ## faults, interruptions, bad input, secrets, destruction, Security Hub controls: one line per case
-	$(WITH_TWIN) RELIABILITY_INTERRUPTIONS=$(RELIABILITY_INTERRUPTIONS) $(PY) scripts/reliability
+	$(WITH_TWIN) RELIABILITY_INTERRUPTIONS=$(RELIABILITY_INTERRUPTIONS) RELIABILITY_SUBSET=$(RELIABILITY_SUBSET) \
+		$(PY) scripts/reliability
 
 molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES)
 	$(WITH_TWIN) scripts/molecule-all

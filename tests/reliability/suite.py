@@ -31,7 +31,8 @@ PLAYBOOK = str(ROOT / ".venv" / "bin" / "ansible-playbook")
 
 # Identifiers AWS generates: two builds of the same inputs get different ones, so the end states compare without them.
 GENERATED = [
-    (re.compile(r"\b(vpc|subnet|sg|igw|rtb|acl|eni|i|vol|sgr|ami|key|snap)-[0-9a-f]{8,17}\b"), r"\1-*"),
+    (re.compile(r"\b(vpc-cidr-assoc|vpc|subnet|sg|igw|rtb|acl|eni|i|vol|sgr|ami|key|snap)-[0-9a-f]{8,17}\b"), r"\1-*"),
+    (re.compile(r"(:scalable-target/)[0-9a-z]+\b"), r"\1*"),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
     (re.compile(r"(:secret:[^:]+)-[A-Za-z0-9]{6}\b"), r"\1-*"),
     (re.compile(r"\bcluster-[A-Z0-9]{26}\b"), "cluster-*"),
@@ -69,6 +70,9 @@ VOLATILE = frozenset(
         "LastAccessedDate",
         "CreatedDate",
         "Owner",
+        "HostedZoneId",
+        "PrivateIPAddress",
+        "PublicIPAddress",
     }
 )
 
@@ -178,7 +182,7 @@ def state_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:
     """A unified diff of two end states, empty when they are equal."""
     left = json.dumps(expected, indent=1, sort_keys=True, default=str).splitlines()
     right = json.dumps(actual, indent=1, sort_keys=True, default=str).splitlines()
-    return "\n".join(difflib.unified_diff(left, right, "without faults", "this run", lineterm="", n=2))
+    return "\n".join(difflib.unified_diff(left, right, "expected", "found", lineterm="", n=2))
 
 
 def writer(twin: Twin) -> pymysql.Connection:

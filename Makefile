@@ -9,7 +9,8 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
-LOCAL := .local
+# TWIN_LOCAL_DIR moves the twin's state (a second twin on other ports, for example); .local by default.
+LOCAL := $(or $(TWIN_LOCAL_DIR),.local)
 ENV_SH := $(LOCAL)/env.sh
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONPATH := $(CURDIR)

@@ -118,6 +118,12 @@ options:
       db_cluster_parameter_group_name:
         description: A DB cluster parameter group in the secondary's region.
         type: str
+      enable_cloudwatch_logs_exports:
+        description:
+          - Logs the new secondary cluster publishes to CloudWatch Logs (for Aurora MySQL C(audit), C(error),
+            C(general), C(slowquery)). Set when the secondary is created, like its other options here.
+        type: list
+        elements: str
       tags:
         description: Tags of the new secondary cluster.
         type: dict
@@ -765,6 +771,7 @@ def _secondary_request(global_cluster: GlobalCluster, entry: dict[str, Any]) -> 
         "VpcSecurityGroupIds": entry.get("vpc_security_group_ids"),
         "KmsKeyId": entry.get("kms_key_id"),
         "DBClusterParameterGroupName": entry.get("db_cluster_parameter_group_name"),
+        "EnableCloudwatchLogsExports": entry.get("enable_cloudwatch_logs_exports"),
         "Tags": ansible_dict_to_boto3_tag_list(entry["tags"]) if entry.get("tags") else None,
     }
     request.update({key: value for key, value in optional.items() if value})
@@ -1030,6 +1037,7 @@ def argument_spec() -> dict[str, Any]:
         "vpc_security_group_ids": {"type": "list", "elements": "str"},
         "kms_key_id": {"type": "str"},
         "db_cluster_parameter_group_name": {"type": "str"},
+        "enable_cloudwatch_logs_exports": {"type": "list", "elements": "str"},
         "tags": {"type": "dict"},
     }
     return {

@@ -165,6 +165,18 @@ def test_add_secondary_cluster_in_its_region(clients, primary, clean_twin, mutat
     assert created["TagList"] == [{"Key": "team", "Value": "db"}]
 
 
+def test_secondary_is_created_publishing_its_logs(clients, primary, clean_twin) -> None:
+    """The secondary publishes the listed logs from its creation (rds_cluster cannot add them later: it drops
+    EnableCloudwatchLogsExports from its modify options)."""
+    _ensure(
+        clients,
+        source_db_cluster_identifier=primary["DBClusterArn"],
+        secondary_clusters=[_secondary(enable_cloudwatch_logs_exports=["audit", "error", "general", "slowquery"])],
+    )
+    west = clean_twin.client("rds", region=SECONDARY_REGION).describe_db_clusters(DBClusterIdentifier="orders-west")
+    assert sorted(west["DBClusters"][0]["EnabledCloudwatchLogsExports"]) == ["audit", "error", "general", "slowquery"]
+
+
 def test_secondary_is_created_without_credentials(primary, clean_twin) -> None:
     sent: list[tuple[str, dict[str, Any]]] = []
 

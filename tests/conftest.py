@@ -36,8 +36,10 @@ class Twin:
             config=Config(**{"retries": {"max_attempts": 1, "mode": "standard"}, **config}),
         )
 
-    def requests(self, since: int = 0) -> dict[str, Any]:
-        with urllib.request.urlopen(f"{self.endpoint}/_twin/requests?since={since}", timeout=5) as response:
+    def requests(self, since: int = 0, caller: str = "") -> dict[str, Any]:
+        """The request log after `since`; with `caller`, only the calls signed with that access key id."""
+        query = f"since={since}" + (f"&caller={caller}" if caller else "")
+        with urllib.request.urlopen(f"{self.endpoint}/_twin/requests?{query}", timeout=10) as response:
             return json.load(response)
 
     def configure(self, **settings: Any) -> dict[str, Any]:

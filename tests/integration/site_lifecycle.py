@@ -43,13 +43,15 @@ def _site_tags() -> list[str]:
     return tags
 
 
-def _playbook(*arguments: str) -> tuple[dict[str, int], str]:
+def _playbook(*arguments: str, env: dict[str, str] | None = None, timeout: int = 1200) -> tuple[dict[str, int], str]:
+    """Run ansible-playbook from the checkout: its recap (ok, changed, failed, rc) and its whole output."""
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "ansible-playbook"), *arguments],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=1200,
+        timeout=timeout,
         check=False,
     )
     output = result.stdout + result.stderr

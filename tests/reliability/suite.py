@@ -12,8 +12,6 @@ import difflib
 import json
 import os
 import re
-import subprocess
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import pymysql
 import yaml
 
 from tests.conftest import Twin
-from tests.integration.site_lifecycle import LISTINGS, RECAP, REGIONS, ROOT
+from tests.integration.site_lifecycle import LISTINGS, REGIONS, ROOT, _playbook
 
 PREFIX = "xyz-prodlike"
 PROD_LIKE = ("playbooks/site.yml", "-i", "inventories/local", "-e", "@tests/reliability/prod-like.yml")
@@ -77,30 +75,21 @@ VOLATILE = frozenset(
 )
 
 
+def run_playbook(
+    name: str, *arguments: str, env: dict[str, str] | None = None, timeout: int = 1500
+) -> tuple[dict[str, int], str]:
+    """Run ansible-playbook (site_lifecycle._playbook); keep the whole output in .local/reliability/<name>.log."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    recap, output = _playbook(*arguments, env=env, timeout=timeout)
+    (LOGS / f"{name}.log").write_text(output)
+    return recap, output
+
+
 def run_site(
     name: str, *arguments: str, env: dict[str, str] | None = None, timeout: int = 1500
 ) -> tuple[dict[str, int], str]:
-    """Run the prod-like site with extra arguments; keep the whole output in .local/reliability/<name>.log."""
-    LOGS.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [PLAYBOOK, *PROD_LIKE, *arguments],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    (LOGS / f"{name}.log").write_text(output)
-    return recap_of(output, result.returncode), output
-
-
-def recap_of(output: str, returncode: int) -> dict[str, int]:
-    match = RECAP.search(output)
-    recap = {key: int(value) for key, value in match.groupdict().items()} if match else {}
-    recap["rc"] = returncode
-    return recap
+    """Run the prod-like site with extra arguments (run_playbook)."""
+    return run_playbook(name, *PROD_LIKE, *arguments, env=env, timeout=timeout)
 
 
 def _normalise(value: Any) -> Any:
@@ -156,12 +145,11 @@ def end_state(twin: Twin) -> dict[str, Any]:
     return state
 
 
-def duplicates(twin: Twin) -> list[str]:
-    """Resources that exist more than once under the same name (a re-run that created instead of adopting)."""
+def duplicates(state: dict[str, Any]) -> list[str]:
+    """Resources of an end state that exist more than once under the same name (a re-run created, not adopted)."""
     found = []
-    for region in REGIONS:
-        counts = Counter((kind, _name_of(kind, name, item)) for kind, name, item in _items(twin, region))
-        found += [f"{region} {kind} {name} x{count}" for (kind, name), count in counts.items() if count > 1]
+    for kind, names in state.items():
+        found += [f"{kind} {name} x{len(items)}" for name, items in names.items() if len(items) > 1]
     return found
 
 

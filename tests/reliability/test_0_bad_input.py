@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from tests.integration.site_lifecycle import running_twin
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_DIR = Path(__file__).resolve().parent / "bad_input"
@@ -30,22 +31,10 @@ def _cases() -> list[Any]:
     return cases
 
 
-def _twin_endpoint() -> str:
-    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
-    if not endpoint.startswith("http://127.0.0.1"):
-        pytest.fail("the local twin is not in the environment: run `make local-up` and `source .local/env.sh`")
-    return endpoint
-
-
-def _requests(since: int, caller: str = "") -> dict[str, Any]:
-    query = f"since={since}" + (f"&caller={caller}" if caller else "")
-    with urllib.request.urlopen(f"{_twin_endpoint()}/_twin/requests?{query}", timeout=10) as response:
-        return json.load(response)
-
-
 @pytest.mark.parametrize("case", _cases())
 def test_bad_input_is_refused_before_any_change(case: dict[str, Any], tmp_path: Path) -> None:
-    since = _requests(0)["last_seq"]
+    twin = running_twin()
+    since = twin.requests(0)["last_seq"]
     # The run signs its calls with an access key of its own (the twin accepts any), so that calls of other runs on
     # the same twin do not count.
     caller = f"AKIDBADINPUT{uuid.uuid4().hex[:8].upper()}"
@@ -72,7 +61,7 @@ def test_bad_input_is_refused_before_any_change(case: dict[str, Any], tmp_path: 
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the run did not fail:\n{output[-3000:]}"
     assert case["expect"] in output, f"{case['expect']!r} not in the output:\n{output[-3000:]}"
-    calls = _requests(since, caller)
+    calls = twin.requests(since, caller)
     assert calls["total"] > 0, "no call of this run was found in the request log (the preflight reads the identity)"
     mutating = [f"{entry['service']}:{entry['action']}" for entry in calls["entries"] if entry["mutating"]]
     assert mutating == [], f"mutating calls were made before the input was refused: {mutating}"

@@ -8,74 +8,24 @@ when no resource with the prefix exists, this module converges it first.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 
-from tests.reliability import fsbp
-
-ROOT = Path(__file__).resolve().parents[2]
-PREFIX = "xyz-prodlike"
-ENV_FILE = ROOT / ".local" / "env.sh"
-CONVERGE = (
-    str(ROOT / ".venv" / "bin" / "ansible-playbook"),
-    "playbooks/site.yml",
-    "-i",
-    "inventories/local",
-    "-e",
-    "@tests/reliability/prod-like.yml",
-)
-_EXPORT = re.compile(r"^export\s+(?P<name>[A-Z0-9_]+)=(?P<value>\S*)\s*$")
-
-
-def _twin_environment() -> dict[str, str]:
-    """The process's environment, with .local/env.sh's exports when AWS_ENDPOINT_URL is not set (twin not sourced)."""
-    environment = dict(os.environ)
-    if not environment.get("AWS_ENDPOINT_URL") and ENV_FILE.exists():
-        for line in ENV_FILE.read_text(encoding="utf-8").splitlines():
-            if match := _EXPORT.match(line):
-                environment[match["name"]] = match["value"]
-    if not environment.get("AWS_ENDPOINT_URL", "").startswith("http://127.0.0.1"):
-        pytest.fail("the local twin is not running: `make local-up`, then `source .local/env.sh`")
-    return environment
-
-
-class TwinSession:
-    """A region's boto3 clients pointed at the twin of `environment`."""
-
-    def __init__(self, environment: Mapping[str, str], region: str) -> None:
-        self.environment = environment
-        self.region = region
-
-    def client(self, service_name: str) -> Any:
-        return boto3.client(
-            service_name,
-            region_name=self.region,
-            endpoint_url=self.environment["AWS_ENDPOINT_URL"],
-            aws_access_key_id=self.environment.get("AWS_ACCESS_KEY_ID", "testing"),
-            aws_secret_access_key=self.environment.get("AWS_SECRET_ACCESS_KEY", "testing"),
-        )
+from tests.conftest import Twin
+from tests.reliability import fsbp, suite
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, fsbp.ControlResult]:
-    environment = _twin_environment()
-
-    def factory(region: str) -> TwinSession:
-        return TwinSession(environment, region)
-
-    if not fsbp.collect(factory, PREFIX, fsbp.DEFAULT_REGIONS).resources:
-        run = subprocess.run(
-            CONVERGE, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=1800, check=False
-        )
-        assert run.returncode == 0, f"the prod-like site did not converge:\n{run.stdout[-4000:]}{run.stderr[-2000:]}"
-    return {result.control_id: result for result in fsbp.evaluate(factory, PREFIX, fsbp.DEFAULT_REGIONS)}
+def results(site_twin: Twin) -> dict[str, fsbp.ControlResult]:
+    """Every control evaluated on the twin (its endpoint comes from the environment: AWS_ENDPOINT_URL)."""
+    factory, regions = fsbp.default_session_factory, fsbp.DEFAULT_REGIONS
+    if not fsbp.collect(factory, suite.PREFIX, regions).resources:
+        recap, output = suite.run_site("3-converge", timeout=1800)
+        assert recap["rc"] == 0, f"the prod-like site did not converge:\n{output[-4000:]}"
+    return {result.control_id: result for result in fsbp.evaluate(factory, suite.PREFIX, regions)}
 
 
 def _evidence(result: fsbp.ControlResult) -> str:

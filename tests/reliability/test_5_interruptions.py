@@ -115,8 +115,9 @@ def test_a_killed_run_converges_when_run_again(
     recap, output = suite.run_site(f"5-point-{point}-rerun", *arguments)
     assert recap["rc"] == 0, f"the re-run after a kill in {killed_in} failed:\n{output[-4000:]}"
     series["tasks"]["change" if applying else "take back"] = output.count(f"\n{TASK_HEADER}")
-    assert suite.duplicates(site_twin) == []
-    present = {kind_: sorted(names) for kind_, names in suite.end_state(site_twin).items()}
+    state = suite.end_state(site_twin)
+    assert suite.duplicates(state) == []
+    present = {kind_: sorted(names) for kind_, names in state.items()}
     if series["reference"] is None:
         series["reference"] = present
     assert present == series["reference"], "resources differ from the first converged run"

@@ -8,8 +8,6 @@ cluster snapshots, Redshift's and the replication group's.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -22,19 +20,8 @@ TEARDOWN = ("playbooks/teardown.yml", "-i", "inventories/local", "-e", "@tests/r
 
 
 def _teardown(name: str, *arguments: str, caller: str = "") -> tuple[dict[str, int], str]:
-    env = {**os.environ, **({"AWS_ACCESS_KEY_ID": caller} if caller else {})}
-    result = subprocess.run(
-        [suite.PLAYBOOK, *TEARDOWN, "-e", "confirm_teardown=local", *arguments],
-        cwd=suite.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    (suite.LOGS / f"{name}.log").write_text(output)
-    return suite.recap_of(output, result.returncode), output
+    env = {"AWS_ACCESS_KEY_ID": caller} if caller else None
+    return suite.run_playbook(name, *TEARDOWN, "-e", "confirm_teardown=local", *arguments, env=env, timeout=1200)
 
 
 def test_the_teardown_refuses_protected_clusters_before_removing_anything(
@@ -48,7 +35,7 @@ def test_the_teardown_refuses_protected_clusters_before_removing_anything(
     assert "has deletion protection on" in output, output[-4000:]
     assert "xyz_lift_deletion_protection=true" in output
     assert "Nothing was removed" in output
-    calls = [entry for entry in site_twin.requests(since)["entries"] if entry.get("caller") == caller]
+    calls = site_twin.requests(since, caller)["entries"]
     assert calls, "no call of the teardown was found in the request log"
     assert [f"{call['service']}:{call['action']}" for call in calls if call["mutating"]] == []
     assert suite.end_state(site_twin) == before

@@ -37,6 +37,9 @@ def check_moto_version() -> str:
 
 def check_port_free(port: int) -> None:
     probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As the server itself binds (werkzeug sets SO_REUSEADDR): connections of an earlier twin in TIME_WAIT do not
+    # make the port taken, only a process listening on it does.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind((LISTEN_ADDRESS, port))
     except OSError as error:
@@ -100,6 +103,7 @@ def make_control(log: RequestLog, faults: FaultInjector) -> Callable[..., Iterab
         ("GET", "/_twin/config"): lambda _: _settings(faults),
         ("PUT", "/_twin/config"): lambda environ: _configure(faults, environ),
         ("POST", "/_twin/reset"): lambda _: _reset(log, faults),
+        ("GET", "/_twin/timeline"): lambda _: TIMELINE.history(),
     }
 
     def control(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

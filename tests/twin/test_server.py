@@ -30,6 +30,21 @@ def test_refuses_a_taken_port() -> None:
             server.check_port_free(port)
 
 
+def test_a_port_left_in_time_wait_by_an_earlier_twin_is_free() -> None:
+    """Right after a twin stops, its port keeps connections in TIME_WAIT; only a listener makes it taken."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = listener.accept()
+    accepted.close()  # the server's side closes first: its end of the connection stays in TIME_WAIT
+    client.close()
+    listener.close()
+    server.check_port_free(port)
+
+
 def test_request_log_counts_actions_and_mutations(clean_twin) -> None:
     aws = clean_twin.client
     rds = aws("rds")

@@ -49,6 +49,8 @@ class Timeline:
     def __init__(self, scale: float = 0.0) -> None:
         self._lock = threading.Lock()
         self._schedules: dict[str, _Schedule] = {}
+        # Every schedule since the last reset, for benchmarks' timelines: (key, wall-clock start, [(state, seconds)]).
+        self._history: list[tuple[str, float, list[tuple[str, float]]]] = []
         self.scale = scale
 
     def configure(self, scale: float) -> None:
@@ -58,6 +60,7 @@ class Timeline:
             self.scale = scale
             if scale == 0:
                 self._schedules.clear()
+                self._history.clear()
 
     def schedule(self, key: str, phases: Sequence[tuple[str, str]]) -> None:
         """Start `phases` now for `key`: each is (state, duration key of TYPICAL_AWS_SECONDS)."""
@@ -65,10 +68,12 @@ class Timeline:
             if self.scale == 0:
                 self._schedules.pop(key, None)
                 return
-            self._schedules[key] = _Schedule(
+            schedule = _Schedule(
                 started=time.monotonic(),
                 phases=[(state, TYPICAL_AWS_SECONDS[duration] * self.scale) for state, duration in phases],
             )
+            self._schedules[key] = schedule
+            self._history.append((key, time.time(), list(schedule.phases)))
 
     def state(self, key: str, settled: str) -> str:
         """The state `key` is in now: a scheduled phase's, or `settled` when none is running."""
@@ -93,6 +98,30 @@ class Timeline:
 
     def settings(self) -> dict[str, float]:
         return {"time_scale": self.scale}
+
+    def history(self) -> dict[str, object]:
+        """Every phase scheduled since time mode was last turned on: key, state, wall-clock start and end (epoch s).
+
+        A schedule that a later one for the same key replaced (a modify during creation, say) ends where it began.
+        """
+        with self._lock:
+            entries = list(self._history)
+        phases: list[dict[str, object]] = []
+        next_start: dict[int, float] = {}
+        last_seen: dict[str, int] = {}
+        for index, (key, started, _) in enumerate(entries):
+            if key in last_seen:
+                next_start[last_seen[key]] = started
+            last_seen[key] = index
+        for index, (key, started, scheduled) in enumerate(entries):
+            cut = next_start.get(index, float("inf"))
+            begin = started
+            for state, seconds in scheduled:
+                end = min(begin + seconds, cut)
+                if end > begin:
+                    phases.append({"key": key, "state": state, "start": begin, "end": end})
+                begin += seconds
+        return {"time_scale": self.scale, "now": time.time(), "phases": phases}
 
 
 TIMELINE = Timeline()

@@ -389,3 +389,29 @@ def test_replication_group_is_creating_then_available_and_its_waiters_work(clean
     ec.get_waiter("replication_group_deleted").wait(ReplicationGroupId="app-cache", WaiterConfig=FAST_WAITER)
     assert _cache_states(ec) is None
     assert ec.describe_cache_clusters()["CacheClusters"] == []
+
+
+def test_timeline_lists_each_resources_phases_with_their_times(clean_twin, timed) -> None:
+    """GET /_twin/timeline (for benchmarks' timelines) lists each phase scheduled since time mode was turned on: a
+    new instance's `creating` then `backing-up`, back to back, lasting the table's durations times the scale."""
+    import json
+    import urllib.request
+
+    rds = clean_twin.client("rds")
+    _cluster(rds)
+    scale = 0.001
+    timed(scale)
+    before = time.time()
+    _member(rds)
+    with urllib.request.urlopen(f"{clean_twin.endpoint}/_twin/timeline") as answer:
+        timeline = json.load(answer)
+    phases = [phase for phase in timeline["phases"] if phase["key"].startswith("rds-instance:")]
+    assert [phase["state"] for phase in phases] == ["creating", "backing-up"]
+    assert phases[0]["key"].endswith(":db:orders-1")
+    assert before <= phases[0]["start"] <= time.time()
+    assert phases[0]["end"] == pytest.approx(phases[1]["start"])
+    assert phases[0]["end"] - phases[0]["start"] == pytest.approx(_scaled(scale, "rds.instance.creating"))
+    assert phases[1]["end"] - phases[1]["start"] == pytest.approx(_scaled(scale, "rds.instance.backing-up"))
+    timed(0.0)
+    with urllib.request.urlopen(f"{clean_twin.endpoint}/_twin/timeline") as answer:
+        assert json.load(answer)["phases"] == []

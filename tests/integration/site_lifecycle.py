@@ -37,6 +37,8 @@ def _site_tags() -> list[str]:
     tags: list[str] = []
     for play in yaml.safe_load((ROOT / "playbooks" / "site.yml").read_text()):
         for task in play.get("tasks", []):
+            if "never" in task.get("tags", []):  # run only when named (the replica's promotion)
+                continue
             for tag in task.get("tags", []):
                 if tag != "always" and tag not in tags:
                     tags.append(tag)

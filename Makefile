@@ -95,3 +95,8 @@ changelog: venv ## build CHANGELOG.rst from the fragments
 
 clean: local-down ## remove the virtualenv and the local state
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+.PHONY: bench
+BENCH_SCALE ?= 0.25
+bench: local-up ## the site's build in time mode against its critical path, one role at a time, a no-change run; .local/bench/build-timeline.png (empties the twin)
+	$(WITH_TWIN) $(PY) scripts/bench --scale $(BENCH_SCALE)

@@ -330,6 +330,26 @@ def test_a_taken_port_fails_with_a_message_naming_it_and_nothing_starts(
     assert not any(dataplane.status().values())
 
 
+def test_a_port_held_for_a_moment_by_another_program_counts_as_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default ports lie in Linux's ephemeral range: a port bound for a moment (a client connection of another
+    program) is not taken; one still bound after the rechecks is."""
+    import threading
+
+    monkeypatch.setattr(config, "PORT_RECHECK_SECONDS", 0.1)
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    held = squatter.getsockname()[1]
+    threading.Timer(0.25, squatter.close).start()
+    config.check_ports_free({"aurora-writer": held})  # released during the rechecks: no error
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        with pytest.raises(dataplane.DataPlaneError, match=rf"port {taken} for aurora-writer is taken"):
+            config.check_ports_free({"aurora-writer": taken})
+
+
 def test_a_missing_binary_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     missing = config.Binary("mariadbd", ("/nonexistent/mariadbd",), "mariadb-server")
     monkeypatch.setitem(config.BINARIES, "mariadbd", missing)

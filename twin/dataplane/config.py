@@ -7,6 +7,7 @@ import os
 import pwd
 import shutil
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,9 +160,20 @@ def port_is_free(number: int) -> bool:
     return True
 
 
+# The default ports lie in Linux's ephemeral range (32768-60999): a client connection of another program may hold
+# one for a moment. A port is taken only when it stays bound this long.
+PORT_RECHECKS = 6
+PORT_RECHECK_SECONDS = 0.5
+
+
 def check_ports_free(ports: dict[str, int]) -> None:
     """Fail, naming every taken port and the variable that moves it, before anything starts."""
     taken = [name for name, number in ports.items() if not port_is_free(number)]
+    for _ in range(PORT_RECHECKS):
+        if not taken:
+            break
+        time.sleep(PORT_RECHECK_SECONDS)
+        taken = [name for name in taken if not port_is_free(ports[name])]
     if taken:
         details = "; ".join(
             f"port {ports[name]} for {name} is taken on {HOST} by another process: "

@@ -41,18 +41,15 @@ local-down: ## stop every process of the local environment and remove its state
 demo: local-up ## the whole site against the local twin, ending in a summary
 	$(WITH_TWIN) $(BIN)/ansible-playbook playbooks/site.yml -i inventories/local
 
-# make test runs the reliability suite sized for CI: 2 interruption points instead of 10, and one destructive-change
-# case of each kind (the ones marked ci: true in tests/reliability/destructive_cases.yml).
+# make test runs every job of the list below, three at a time, each lane with a twin of its own (scripts/test-lanes:
+# TEST_LANES, the jobs, their logs in .local/test/). The reliability suite is sized for CI there: 2 interruption points
+# instead of 10, and one destructive-change case of each kind (the ones marked ci: true in
+# tests/reliability/destructive_cases.yml); its bad-input table runs as three jobs of its own.
 TEST_INTERRUPTIONS ?= 2
+TEST_LANES ?= 3
 
-test: venv ## everything: lint, sanity, unit tests, the twin's tests, integration, reliability and molecule scenarios
-	$(MAKE) lint
-	$(MAKE) sanity
-	$(MAKE) unit
-	$(MAKE) twin-test
-	$(MAKE) integration
-	$(MAKE) reliability RELIABILITY_INTERRUPTIONS=$(TEST_INTERRUPTIONS) RELIABILITY_SUBSET=ci
-	$(MAKE) molecule
+test: venv packages ## everything, three jobs at a time: lint, sanity, unit, twin tests, integration, reliability, bad input, molecule
+	TEST_LANES=$(TEST_LANES) TEST_INTERRUPTIONS=$(TEST_INTERRUPTIONS) $(PY) scripts/test-lanes
 
 lint: venv ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/yamllint --strict .
@@ -71,20 +68,30 @@ unit: venv ## unit tests of our modules and plugins (the in-process twin or mock
 twin-test: venv packages ## the twin's own tests: every patch against the AWS behaviour it implements
 	$(PY) -m pytest tests/twin
 
+INTEGRATION_WORKERS ?= 2
 integration: local-up ## against the running twin: the twin's acceptance, the site's life cycle
 	$(WITH_TWIN) $(BIN)/ansible-playbook tests/integration/twin_acceptance.yml
 	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_1_build.py
-	$(WITH_TWIN) $(PY) -m pytest -n 2 tests/integration/test_site_2_tags.py
+	$(WITH_TWIN) $(PY) -m pytest -n $(INTEGRATION_WORKERS) tests/integration/test_site_2_tags.py
 	$(WITH_TWIN) $(PY) -m pytest tests/integration/test_site_3_teardown.py
 
 RELIABILITY_INTERRUPTIONS ?= 10
 RELIABILITY_SUBSET ?= all
+RELIABILITY_WORKERS ?= 2
+# RELIABILITY_BAD_INPUT=separate leaves the bad-input table out (make test runs it as jobs of its own).
+RELIABILITY_BAD_INPUT ?= included
 reliability: local-up ## faults, interruptions, bad input, secrets, destruction, Security Hub controls: one line per case
 	$(WITH_TWIN) RELIABILITY_INTERRUPTIONS=$(RELIABILITY_INTERRUPTIONS) RELIABILITY_SUBSET=$(RELIABILITY_SUBSET) \
-		$(PY) scripts/reliability
+		RELIABILITY_WORKERS=$(RELIABILITY_WORKERS) RELIABILITY_BAD_INPUT=$(RELIABILITY_BAD_INPUT) $(PY) scripts/reliability
 
-molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES)
-	$(WITH_TWIN) scripts/molecule-all
+# RELIABILITY_BAD_INPUT_FILES=aurora,network runs the cases of those files of tests/reliability/bad_input/ only.
+.PHONY: bad-input
+bad-input: local-up ## the bad-input table alone (part of make reliability): each run refused before any change
+	$(WITH_TWIN) RELIABILITY_BAD_INPUT_FILES=$(RELIABILITY_BAD_INPUT_FILES) \
+		$(PY) -m pytest -q -p no:cacheprovider -n $(RELIABILITY_WORKERS) tests/reliability/test_0_bad_input.py
+
+molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES, MOLECULE_SCENARIOS)
+	$(WITH_TWIN) MOLECULE_SCENARIOS="$(MOLECULE_SCENARIOS)" scripts/molecule-all
 
 .PHONY: bench-cache
 bench-cache: local-up ## the cache's proof on the twin: p50/p95/p99, hit ratio, stale reads; .local/bench/cache-latency.png

@@ -24,8 +24,15 @@ CASES_DIR = Path(__file__).resolve().parent / "bad_input"
 
 
 def _cases() -> list[Any]:
+    """Every case, or those of the files RELIABILITY_BAD_INPUT_FILES names (a comma-separated list of stems)."""
+    wanted = [name for name in os.environ.get("RELIABILITY_BAD_INPUT_FILES", "").split(",") if name]
+    unknown = [name for name in wanted if not (CASES_DIR / f"{name}.yml").exists()]
+    if unknown:
+        raise ValueError(f"RELIABILITY_BAD_INPUT_FILES names no file of {CASES_DIR}: {unknown}")
     cases = []
     for path in sorted(CASES_DIR.glob("*.yml")):
+        if wanted and path.stem not in wanted:
+            continue
         for case in yaml.safe_load(path.read_text()) or []:
             cases.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
     return cases

@@ -32,7 +32,7 @@ RECAP = re.compile(
 )
 
 
-def _site_tags() -> list[str]:
+def site_tags() -> list[str]:
     """Every role tag of playbooks/site.yml, in the site's order."""
     tags: list[str] = []
     for play in yaml.safe_load((ROOT / "playbooks" / "site.yml").read_text()):
@@ -45,7 +45,9 @@ def _site_tags() -> list[str]:
     return tags
 
 
-def _playbook(*arguments: str, env: dict[str, str] | None = None, timeout: int = 1200) -> tuple[dict[str, int], str]:
+def ansible_playbook(
+    *arguments: str, env: dict[str, str] | None = None, timeout: int = 1200
+) -> tuple[dict[str, int], str]:
     """Run ansible-playbook from the checkout: its recap (ok, changed, failed, rc) and its whole output."""
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "ansible-playbook"), *arguments],
@@ -63,7 +65,7 @@ def _playbook(*arguments: str, env: dict[str, str] | None = None, timeout: int =
     return recap, output
 
 
-def _mutating_since(twin: Twin, since: int) -> list[str]:
+def mutating_since(twin: Twin, since: int) -> list[str]:
     entries = twin.requests(since)["entries"]
     return [f"{entry['service']}:{entry['action']}" for entry in entries if entry["mutating"]]
 
@@ -193,7 +195,7 @@ LISTINGS: list[tuple[str, str, str, str, str, Callable[[dict[str, Any]], bool], 
 ]
 
 
-def _left_behind(twin: Twin, region: str) -> list[str]:
+def left_behind(twin: Twin, region: str) -> list[str]:
     """Every resource of every type the site creates, in one region, but AWS's own defaults."""
     found = []
     for kind, service, call, key, name, counted, params in LISTINGS:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Twin
-from tests.integration.site_lifecycle import _mutating_since, _playbook, running_twin
+from tests.integration.site_lifecycle import ansible_playbook, mutating_since, running_twin
 from tests.reliability.suite import vault_values
 
 
@@ -20,18 +20,18 @@ def site_twin() -> Twin:
 
 def test_site_converges_on_a_fresh_twin_then_changes_nothing(site_twin: Twin) -> None:
     site_twin.reset()
-    first, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "-vvv")
+    first, output = ansible_playbook("playbooks/site.yml", "-i", "inventories/local", "-vvv")
     assert first["rc"] == 0, output[-4000:]
     assert first["changed"] > 0, "a fresh twin must be built"
     assert [name for name, value in vault_values().items() if value in output] == [], "a secret is in the output"
-    second, output = _playbook("playbooks/site.yml", "-i", "inventories/local")
+    second, output = ansible_playbook("playbooks/site.yml", "-i", "inventories/local")
     assert second["rc"] == 0, output[-4000:]
     assert second["changed"] == 0, f"the second run changed {second['changed']} tasks:\n{output[-4000:]}"
 
 
 def test_check_mode_on_the_converged_twin_shows_no_change(site_twin: Twin) -> None:
     since = site_twin.requests(0)["last_seq"]
-    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--check", "--diff")
+    recap, output = ansible_playbook("playbooks/site.yml", "-i", "inventories/local", "--check", "--diff")
     assert recap["rc"] == 0, output[-4000:]
     assert recap["changed"] == 0, output[-4000:]
-    assert _mutating_since(site_twin, since) == []
+    assert mutating_since(site_twin, since) == []

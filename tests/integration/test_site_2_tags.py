@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Twin
-from tests.integration.site_lifecycle import _playbook, _site_tags, running_twin
+from tests.integration.site_lifecycle import ansible_playbook, running_twin, site_tags
 
 
 @pytest.fixture(scope="module")
@@ -13,8 +13,8 @@ def site_twin() -> Twin:
     return running_twin()
 
 
-@pytest.mark.parametrize("tag", _site_tags())
+@pytest.mark.parametrize("tag", site_tags())
 def test_each_role_tag_works_alone_on_the_converged_twin(site_twin: Twin, tag: str) -> None:
-    recap, output = _playbook("playbooks/site.yml", "-i", "inventories/local", "--tags", tag)
+    recap, output = ansible_playbook("playbooks/site.yml", "-i", "inventories/local", "--tags", tag)
     assert recap["rc"] == 0, output[-4000:]
     assert recap["changed"] == 0, f"--tags {tag} changed {recap['changed']} tasks:\n{output[-4000:]}"

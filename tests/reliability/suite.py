@@ -20,7 +20,7 @@ import pymysql
 import yaml
 
 from tests.conftest import Twin
-from tests.integration.site_lifecycle import LISTINGS, REGIONS, ROOT, _playbook
+from tests.integration.site_lifecycle import LISTINGS, REGIONS, ROOT, ansible_playbook
 
 PREFIX = "xyz-prodlike"
 PROD_LIKE = ("playbooks/site.yml", "-i", "inventories/local", "-e", "@tests/reliability/prod-like.yml")
@@ -78,9 +78,9 @@ VOLATILE = frozenset(
 def run_playbook(
     name: str, *arguments: str, env: dict[str, str] | None = None, timeout: int = 1500
 ) -> tuple[dict[str, int], str]:
-    """Run ansible-playbook (site_lifecycle._playbook); keep the whole output in .local/reliability/<name>.log."""
+    """Run ansible-playbook (site_lifecycle.ansible_playbook); its whole output goes to .local/reliability/."""
     LOGS.mkdir(parents=True, exist_ok=True)
-    recap, output = _playbook(*arguments, env=env, timeout=timeout)
+    recap, output = ansible_playbook(*arguments, env=env, timeout=timeout)
     (LOGS / f"{name}.log").write_text(output)
     return recap, output
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.conftest import Twin
-from tests.integration.site_lifecycle import REGIONS, _left_behind
+from tests.integration.site_lifecycle import REGIONS, left_behind
 from tests.reliability import suite
 
 TEARDOWN = ("playbooks/teardown.yml", "-i", "inventories/local", "-e", "@tests/reliability/prod-like.yml")
@@ -47,7 +47,7 @@ def test_lifting_the_protection_removes_everything_and_keeps_final_snapshots(
 ) -> None:
     recap, output = _teardown("6-teardown", "-e", "xyz_lift_deletion_protection=true")
     assert recap["rc"] == 0, output[-4000:]
-    left = [item for region in REGIONS for item in _left_behind(site_twin, region)]
+    left = [item for region in REGIONS for item in left_behind(site_twin, region)]
     assert left == []
     rds_east, rds_west = site_twin.client("rds"), site_twin.client("rds", region="us-west-2")
     snapshots = {

@@ -80,9 +80,13 @@ RELIABILITY_SUBSET ?= all
 RELIABILITY_WORKERS ?= 2
 # RELIABILITY_BAD_INPUT=separate leaves the bad-input table out (make test runs it as jobs of its own).
 RELIABILITY_BAD_INPUT ?= included
+# RELIABILITY_STAGES=1,2 runs some stages only (scripts/reliability); RELIABILITY_STATE_WAIT: see there.
+RELIABILITY_STAGES ?=
+RELIABILITY_STATE_WAIT ?= 0
 reliability: local-up ## faults, interruptions, bad input, secrets, destruction, Security Hub controls: one line per case
 	$(WITH_TWIN) RELIABILITY_INTERRUPTIONS=$(RELIABILITY_INTERRUPTIONS) RELIABILITY_SUBSET=$(RELIABILITY_SUBSET) \
-		RELIABILITY_WORKERS=$(RELIABILITY_WORKERS) RELIABILITY_BAD_INPUT=$(RELIABILITY_BAD_INPUT) $(PY) scripts/reliability
+		RELIABILITY_WORKERS=$(RELIABILITY_WORKERS) RELIABILITY_BAD_INPUT=$(RELIABILITY_BAD_INPUT) \
+		RELIABILITY_STAGES=$(RELIABILITY_STAGES) RELIABILITY_STATE_WAIT=$(RELIABILITY_STATE_WAIT) $(PY) scripts/reliability
 
 # RELIABILITY_BAD_INPUT_FILES=aurora,network runs the cases of those files of tests/reliability/bad_input/ only.
 .PHONY: bad-input

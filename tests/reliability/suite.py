@@ -12,6 +12,7 @@ import difflib
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,19 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
 
 def load_state(path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
+
+
+def wait_for_state(path: Path, seconds: float) -> dict[str, Any] | None:
+    """load_state, waiting up to `seconds` for the state to be saved; None at once when its build failed."""
+    deadline = time.monotonic() + seconds
+    while not path.exists() and not failure_mark(path).exists() and time.monotonic() < deadline:
+        time.sleep(5)
+    return load_state(path)
+
+
+def failure_mark(path: Path) -> Path:
+    """The file a build whose end state cannot be saved leaves instead (wait_for_state stops waiting)."""
+    return path.with_suffix(".failed")
 
 
 def state_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:

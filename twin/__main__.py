@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 import urllib.error
@@ -119,9 +120,23 @@ def up_control_plane(port: int, wired: bool) -> int:
     return 1
 
 
+def _down_nested() -> None:
+    """Stop the twins whose state lies under this one's (make test's lanes, .local/lanes/N): removing this state
+    would remove their pid files, and leave them running with nothing to stop them by."""
+    lanes = processes.LOCAL_DIR / "lanes"
+    for nested in sorted(path for path in lanes.glob("*") if (path / "run").is_dir()):
+        subprocess.run(
+            [sys.executable, "-m", TWIN, "down"],
+            cwd=processes.REPO_ROOT,
+            env={**os.environ, "PYTHONPATH": str(processes.REPO_ROOT), "TWIN_LOCAL_DIR": str(nested)},
+            check=False,
+        )
+
+
 def down() -> int:
     from twin import dataplane
 
+    _down_nested()
     for name in dataplane.down():
         print(f"stopped {name}")
     names = processes.recorded()

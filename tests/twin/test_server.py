@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
 from twin import server
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_refuses_another_moto_version(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,3 +104,27 @@ def _subnets(aws) -> list[str]:
         ]
         for i, az in enumerate("ab")
     ]
+
+
+def test_down_stops_the_twins_whose_state_lies_under_its_own(tmp_path: Path) -> None:
+    """make test's lanes keep their state in .local/lanes/N: `make local-down` must not orphan their processes."""
+    lane_run = tmp_path / "lanes" / "2" / "run"
+    lane_run.mkdir(parents=True)
+    sleeper = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    try:
+        (lane_run / "twin.pid").write_text(f"{sleeper.pid}\n")
+        result = subprocess.run(
+            [sys.executable, "-m", "twin", "down"],
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "TWIN_LOCAL_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert sleeper.wait(timeout=20) is not None, "the lane's process was left running"
+        assert not tmp_path.exists()
+    finally:
+        if sleeper.poll() is None:
+            sleeper.kill()

@@ -93,9 +93,32 @@ def run_site(
     return run_playbook(name, *PROD_LIKE, *arguments, env=env, timeout=timeout)
 
 
+# The twin's data-plane servers, by the variable that holds each one's port. Every Aurora, Redshift and ElastiCache
+# endpoint answers on one of them (AWS: 3306, 5439, 6379), and two twins run on different ports (make test's lanes),
+# so an endpoint's port compares as the server it leads to.
+DATA_PLANE_PORTS = {
+    "TWIN_MYSQL_WRITER_PORT": "aurora writer",
+    "TWIN_MYSQL_READER_PORT": "aurora reader",
+    "TWIN_MYSQL_REPLICA_PORT": "replica",
+    "TWIN_POSTGRES_PORT": "redshift",
+    "TWIN_REDIS_PORT": "elasticache",
+}
+
+
+def _port(value: Any) -> Any:
+    """A data-plane port as `<server port>`, any other value as it is."""
+    servers = {os.environ.get(variable): name for variable, name in DATA_PLANE_PORTS.items()}
+    name = servers.get(str(value)) if isinstance(value, int) and not isinstance(value, bool) else None
+    return f"<{name} port>" if name else value
+
+
 def _normalise(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _normalise(item) for key, item in sorted(value.items()) if key not in VOLATILE}
+        return {
+            key: _port(item) if key == "Port" else _normalise(item)
+            for key, item in sorted(value.items())
+            if key not in VOLATILE
+        }
     if isinstance(value, list):
         return sorted((_normalise(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
     if isinstance(value, datetime.datetime):

@@ -43,8 +43,8 @@ demo: local-up ## the whole site against the local twin, ending in a summary
 
 # make test runs every job of the list below, three at a time, each lane with a twin of its own (scripts/test-lanes:
 # TEST_LANES, the jobs, their logs in .local/test/). The reliability suite is sized for CI there: 2 interruption points
-# instead of 10, and one destructive-change case of each kind (the ones marked ci: true in
-# tests/reliability/destructive_cases.yml); its bad-input table runs as three jobs of its own.
+# instead of 10, one destructive-change case of each kind (the ones marked ci: true in
+# tests/reliability/destructive_cases.yml), and the first 4 bad-input cases of each file (33), in two jobs of their own.
 TEST_INTERRUPTIONS ?= 2
 TEST_LANES ?= 3
 
@@ -88,10 +88,11 @@ reliability: local-up ## faults, interruptions, bad input, secrets, destruction,
 		RELIABILITY_WORKERS=$(RELIABILITY_WORKERS) RELIABILITY_BAD_INPUT=$(RELIABILITY_BAD_INPUT) \
 		RELIABILITY_STAGES=$(RELIABILITY_STAGES) RELIABILITY_STATE_WAIT=$(RELIABILITY_STATE_WAIT) $(PY) scripts/reliability
 
-# RELIABILITY_BAD_INPUT_FILES=aurora,network runs the cases of those files of tests/reliability/bad_input/ only.
+# RELIABILITY_BAD_INPUT_FILES=aurora,network runs the cases of those files of tests/reliability/bad_input/ only;
+# RELIABILITY_SUBSET=ci the first 4 cases of each file (make test).
 .PHONY: bad-input
 bad-input: local-up ## the bad-input table alone (part of make reliability): each run refused before any change
-	$(WITH_TWIN) RELIABILITY_BAD_INPUT_FILES=$(RELIABILITY_BAD_INPUT_FILES) \
+	$(WITH_TWIN) RELIABILITY_BAD_INPUT_FILES=$(RELIABILITY_BAD_INPUT_FILES) RELIABILITY_SUBSET=$(RELIABILITY_SUBSET) \
 		$(PY) -m pytest -q -p no:cacheprovider -n $(RELIABILITY_WORKERS) tests/reliability/test_0_bad_input.py
 
 molecule: local-up ## every molecule scenario against the running twin, two at a time (MOLECULE_LANES, MOLECULE_SCENARIOS)

@@ -192,6 +192,16 @@ LISTINGS: list[tuple[str, str, str, str, str, Callable[[dict[str, Any]], bool], 
         lambda _t: True,
         {"ServiceNamespace": "rds"},
     ),
+    # The record of the last converged run (the drift check's), in the primary region.
+    (
+        "ssm parameter",
+        "ssm",
+        "describe_parameters",
+        "Parameters",
+        "Name",
+        lambda parameter: parameter["Name"].startswith("/xyz/aws_database/"),
+        {},
+    ),
 ]
 
 

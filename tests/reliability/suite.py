@@ -72,6 +72,7 @@ VOLATILE = frozenset(
         "HostedZoneId",
         "PrivateIPAddress",
         "PublicIPAddress",
+        "Version",  # an SSM parameter's: how often the record was written
     }
 )
 

@@ -22,6 +22,7 @@ import yaml
 
 from tests.conftest import Twin
 from tests.integration.site_lifecycle import LISTINGS, REGIONS, ROOT, ansible_playbook
+from twin.dataplane.config import SERVERS
 
 PREFIX = "xyz-prodlike"
 PROD_LIKE = ("playbooks/site.yml", "-i", "inventories/local", "-e", "@tests/reliability/prod-like.yml")
@@ -97,13 +98,7 @@ def run_site(
 # The twin's data-plane servers, by the variable that holds each one's port. Every Aurora, Redshift and ElastiCache
 # endpoint answers on one of them (AWS: 3306, 5439, 6379), and two twins run on different ports (make test's lanes),
 # so an endpoint's port compares as the server it leads to.
-DATA_PLANE_PORTS = {
-    "TWIN_MYSQL_WRITER_PORT": "aurora writer",
-    "TWIN_MYSQL_READER_PORT": "aurora reader",
-    "TWIN_MYSQL_REPLICA_PORT": "replica",
-    "TWIN_POSTGRES_PORT": "redshift",
-    "TWIN_REDIS_PORT": "elasticache",
-}
+DATA_PLANE_PORTS = {server.port_env: server.name for server in SERVERS.values()}
 
 
 def _port(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -123,7 +124,8 @@ def test_down_stops_the_twins_whose_state_lies_under_its_own(tmp_path: Path) -> 
             check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-        assert sleeper.wait(timeout=20) is not None, "the lane's process was left running"
+        # `twin down` stops a lane's twin with SIGTERM; wait raises TimeoutExpired when the process was left running.
+        assert sleeper.wait(timeout=20) == -signal.SIGTERM, "the lane's process was not stopped by twin down"
         assert not tmp_path.exists()
     finally:
         if sleeper.poll() is None:

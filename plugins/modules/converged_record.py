@@ -150,8 +150,11 @@ FORMAT = "z1:"  # zlib, then base64, of the record's JSON
 STANDARD_TIER_LIMIT = 4096
 ADVANCED_TIER_LIMIT = 8192
 PBKDF2_ROUNDS = 200_000
-# Parts of a description that change by themselves: an alarm's state, request metadata.
-VOLATILE = frozenset({"ResponseMetadata", "StateValue", "StateReason", "StateReasonData"})
+# Parts of a description that change by themselves: an alarm's state, whether Redshift's next snapshot is on time,
+# request metadata.
+VOLATILE = frozenset(
+    {"ResponseMetadata", "StateValue", "StateReason", "StateReasonData", "ExpectedNextSnapshotScheduleTimeStatus"}
+)
 
 Describer = Callable[[Callable[[str], Any], list[str]], dict[str, Any]]
 
